@@ -1,0 +1,27 @@
+import { Module } from '@nestjs/common';
+import { MongooseHealthIndicator } from '@nestjs/terminus';
+import { ConfigModule } from '@app/config';
+import { HealthModule } from '@app/http';
+import { KafkaHealthIndicator, KafkaModule } from '@app/kafka';
+import { LoggerModule } from '@app/observability';
+import { MongoModule } from '@app/persistence';
+import { ArticlesConfig } from './articles.config';
+import { ArticlesModule } from './articles/articles.module';
+
+@Module({
+  imports: [
+    ConfigModule.forRoot(ArticlesConfig),
+    LoggerModule.forRoot('articles'),
+    MongoModule.forRoot(),
+    KafkaModule.forRoot({ service: 'articles' }),
+    HealthModule.forRoot({
+      inject: [MongooseHealthIndicator, KafkaHealthIndicator],
+      readiness: (mongo: MongooseHealthIndicator, kafka: KafkaHealthIndicator) => [
+        () => mongo.pingCheck('mongo', { timeout: 2_000 }),
+        () => kafka.check(),
+      ],
+    }),
+    ArticlesModule,
+  ],
+})
+export class AppModule {}

@@ -1,0 +1,38 @@
+import { Body, Controller, Delete, Get, HttpCode, Param, ParseUUIDPipe, Patch, Post, Query } from '@nestjs/common';
+import { Actor, ListArticlesQuery, PublishArticleInput, UpdateArticleInput } from '@app/contracts';
+import { ActingUser, actorFromHeaders } from '@app/http';
+import { Headers } from '@nestjs/common';
+import { ArticlesService } from './articles.service';
+
+/** The articles service's own API, reached only through the gateway. */
+@Controller('articles')
+export class ArticlesController {
+  constructor(private readonly articles: ArticlesService) {}
+
+  @Post()
+  publish(@Body() input: PublishArticleInput, @ActingUser() actor: Actor) {
+    return this.articles.publish(input, actor);
+  }
+
+  @Patch(':id')
+  update(@Param('id', ParseUUIDPipe) id: string, @Body() input: UpdateArticleInput, @ActingUser() actor: Actor) {
+    return this.articles.update(id, input, actor);
+  }
+
+  @Delete(':id')
+  @HttpCode(200)
+  unpublish(@Param('id', ParseUUIDPipe) id: string, @ActingUser() actor: Actor) {
+    return this.articles.unpublish(id, actor);
+  }
+
+  @Get(':id')
+  get(@Param('id', ParseUUIDPipe) id: string, @Headers() headers: Record<string, unknown>) {
+    const roles = actorFromHeaders(headers)?.roles ?? [];
+    return this.articles.get(id, roles.includes('editor') || roles.includes('admin'));
+  }
+
+  @Get()
+  list(@Query() query: ListArticlesQuery) {
+    return this.articles.list(query);
+  }
+}

@@ -1,0 +1,27 @@
+import { Module } from '@nestjs/common';
+import { MongooseHealthIndicator } from '@nestjs/terminus';
+import { ConfigModule } from '@app/config';
+import { HealthModule } from '@app/http';
+import { KafkaHealthIndicator, KafkaModule } from '@app/kafka';
+import { LoggerModule } from '@app/observability';
+import { MongoModule } from '@app/persistence';
+import { CommentsConfig } from './comments.config';
+import { ThreadsModule } from './threads/threads.module';
+
+@Module({
+  imports: [
+    ConfigModule.forRoot(CommentsConfig),
+    LoggerModule.forRoot('comments'),
+    MongoModule.forRoot(),
+    KafkaModule.forRoot({ service: 'comments' }),
+    HealthModule.forRoot({
+      inject: [MongooseHealthIndicator, KafkaHealthIndicator],
+      readiness: (mongo: MongooseHealthIndicator, kafka: KafkaHealthIndicator) => [
+        () => mongo.pingCheck('mongo', { timeout: 2_000 }),
+        () => kafka.check(),
+      ],
+    }),
+    ThreadsModule,
+  ],
+})
+export class AppModule {}

@@ -1,0 +1,25 @@
+import { Module } from '@nestjs/common';
+import { MongooseModule } from '@nestjs/mongoose';
+import { ServiceConfig } from '@app/config';
+import { EventPublisher, OutboxRelay } from '@app/kafka';
+import { THREAD_MODEL, ThreadSchema } from './thread.schema';
+import { ThreadsConsumer } from './threads.consumer';
+import { ThreadsController } from './threads.controller';
+import { ThreadsRepository } from './threads.repository';
+import { THREADS_OUTBOX, ThreadsService } from './threads.service';
+
+@Module({
+  imports: [MongooseModule.forFeature([{ name: THREAD_MODEL, schema: ThreadSchema }])],
+  controllers: [ThreadsController, ThreadsConsumer],
+  providers: [
+    ThreadsRepository,
+    ThreadsService,
+    {
+      provide: THREADS_OUTBOX,
+      inject: [EventPublisher, ThreadsRepository, ServiceConfig],
+      useFactory: (publisher: EventPublisher, repository: ThreadsRepository, config: ServiceConfig) =>
+        new OutboxRelay('threads', publisher, repository.outboxStore, { pollMs: config.OUTBOX_POLL_MS }),
+    },
+  ],
+})
+export class ThreadsModule {}

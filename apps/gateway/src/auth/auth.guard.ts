@@ -1,0 +1,66 @@
+import { CanActivate, ExecutionContext, Injectable } from '@nestjs/common';
+import { Reflector } from '@nestjs/core';
+import { JwtService } from '@nestjs/jwt';
+import { Actor, DomainError, ROLES, Role } from '@app/contracts';
+import { GatewayConfig } from '../gateway.config';
+import { PUBLIC_ROUTE, REQUIRED_ROLES } from './auth.decorators';
+
+interface Claims {
+  sub?: unknown;
+  name?: unknown;
+  roles?: unknown;
+}
+
+const unauthenticated = (message: string) => new DomainError('unauthenticated', 'unauthenticated', message);
+
+/**
+ * Every route needs a valid bearer token from the news site's login (HS256 only: `alg: none`
+ * and other algorithms are refused), unless marked @Public. @Roles then narrows who may call.
+ */
+@Injectable()
+export class AuthGuard implements CanActivate {
+  constructor(
+    private readonly jwt: JwtService,
+    private readonly reflector: Reflector,
+    private readonly config: GatewayConfig,
+  ) {}
+
+  async canActivate(context: ExecutionContext): Promise<boolean> {
+    if (context.getType() !== 'http') return true;
+    const request = context.switchToHttp().getRequest<{ headers: Record<string, string | undefined>; user?: Actor }>();
+    const targets = [context.getHandler(), context.getClass()];
+    const isPublic = this.reflector.getAllAndOverride<boolean>(PUBLIC_ROUTE, targets) ?? false;
+    const header = request.headers.authorization;
+    if (!header) {
+      if (isPublic) return true;
+      throw unauthenticated('this route needs a bearer token');
+    }
+    request.user = await this.verify(header);
+    const required = this.reflector.getAllAndOverride<Role[]>(REQUIRED_ROLES, targets);
+    if (required?.length && !request.user.roles.some((role) => role === 'admin' || required.includes(role))) {
+      throw new DomainError('forbidden', 'forbidden', `this route needs the role ${required.join(' or ')}`);
+    }
+    return true;
+  }
+
+  private async verify(header: string): Promise<Actor> {
+    const [scheme, token] = header.split(' ');
+    if (scheme?.toLowerCase() !== 'bearer' || !token) throw unauthenticated('authorization must be "Bearer <token>"');
+    let claims: Claims;
+    try {
+      claims = await this.jwt.verifyAsync<Claims & object>(token, {
+        algorithms: ['HS256'],
+        ...(this.config.JWT_ISSUER ? { issuer: this.config.JWT_ISSUER } : {}),
+        ...(this.config.JWT_AUDIENCE ? { audience: this.config.JWT_AUDIENCE } : {}),
+      });
+    } catch (error) {
+      const expired = (error as Error).name === 'TokenExpiredError';
+      throw unauthenticated(expired ? 'the token has expired' : 'the token is not valid');
+    }
+    const roles = Array.isArray(claims.roles) ? claims.roles.filter((r): r is Role => (ROLES as readonly unknown[]).includes(r)) : [];
+    if (typeof claims.sub !== 'string' || !claims.sub || typeof claims.name !== 'string' || !claims.name.trim() || !roles.length) {
+      throw unauthenticated('the token lacks a subject, a name or a known role');
+    }
+    return { id: claims.sub, name: claims.name.trim(), roles };
+  }
+}

@@ -1,0 +1,41 @@
+import { IsInt, IsOptional, IsString, IsUrl, Max, Min, MinLength } from 'class-validator';
+import { BaseConfig } from '@app/config';
+
+const url = { require_tld: false, require_protocol: true, protocols: ['http', 'https'] };
+
+export class GatewayConfig extends BaseConfig {
+  override PORT = 3000;
+
+  @IsUrl(url)
+  ARTICLES_URL = 'http://127.0.0.1:3001';
+
+  @IsUrl(url)
+  COMMENTS_URL = 'http://127.0.0.1:3002';
+
+  @IsUrl(url)
+  MODERATION_URL = 'http://127.0.0.1:3003';
+
+  /** HS256 key shared with the news site's login. Required: there is no default secret. */
+  @IsString()
+  @MinLength(32, { message: 'JWT_SECRET must be at least 32 characters' })
+  JWT_SECRET: string;
+
+  @IsOptional()
+  @IsString()
+  JWT_ISSUER?: string;
+
+  @IsOptional()
+  @IsString()
+  JWT_AUDIENCE?: string;
+
+  /** How long the gateway waits for a service behind it. */
+  @IsInt()
+  @Min(100)
+  @Max(60_000)
+  UPSTREAM_TIMEOUT_MS = 5_000;
+
+  @IsInt()
+  @Min(1_024)
+  @Max(10_485_760)
+  BODY_LIMIT_BYTES = 262_144;
+}

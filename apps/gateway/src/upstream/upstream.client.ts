@@ -1,0 +1,98 @@
+import { Injectable, Logger, OnApplicationShutdown } from '@nestjs/common';
+import { HealthIndicatorFunction, HealthIndicatorService } from '@nestjs/terminus';
+import { Dispatcher, Pool } from 'undici';
+import { Actor, DomainError, ErrorBody } from '@app/contracts';
+import { actorToHeaders, UpstreamError } from '@app/http';
+import { CORRELATION_HEADER, currentCorrelation } from '@app/observability';
+import { GatewayConfig } from '../gateway.config';
+
+export type Upstream = 'articles' | 'comments' | 'moderation';
+
+export interface UpstreamRequest {
+  method: Dispatcher.HttpMethod;
+  path: string;
+  query?: Record<string, string | number | undefined>;
+  body?: unknown;
+  actor?: Actor;
+}
+
+/**
+ * Plain HTTP from the gateway to the services behind it (queries and commands that need an
+ * answer); services never call each other. Keep-alive pools, a deadline on every call, and
+ * errors passed on: a service's 4xx reaches the client as it was, anything worse becomes a 503
+ * that reveals nothing internal.
+ */
+@Injectable()
+export class UpstreamClient implements OnApplicationShutdown {
+  private readonly logger = new Logger(UpstreamClient.name);
+  private readonly pools: Record<Upstream, Pool>;
+
+  constructor(private readonly config: GatewayConfig) {
+    const pool = (url: string) => new Pool(url, { connections: 128, keepAliveTimeout: 30_000 });
+    this.pools = { articles: pool(config.ARTICLES_URL), comments: pool(config.COMMENTS_URL), moderation: pool(config.MODERATION_URL) };
+  }
+
+  async onApplicationShutdown(): Promise<void> {
+    await Promise.all(Object.values(this.pools).map((pool) => pool.close()));
+  }
+
+  async call<T>(upstream: Upstream, request: UpstreamRequest): Promise<T> {
+    const headers: Record<string, string> = { accept: 'application/json', ...(request.actor ? actorToHeaders(request.actor) : {}) };
+    const correlationId = currentCorrelation()?.correlationId;
+    if (correlationId) headers[CORRELATION_HEADER] = correlationId;
+    if (request.body !== undefined) headers['content-type'] = 'application/json';
+    let response: Dispatcher.ResponseData;
+    try {
+      response = await this.pools[upstream].request({
+        method: request.method,
+        path: request.path + queryString(request.query),
+        headers,
+        body: request.body === undefined ? undefined : JSON.stringify(request.body),
+        headersTimeout: this.config.UPSTREAM_TIMEOUT_MS,
+        bodyTimeout: this.config.UPSTREAM_TIMEOUT_MS,
+      });
+    } catch (error) {
+      this.logger.warn({ msg: 'upstream unreachable', upstream, error: (error as Error).message });
+      throw unavailable(upstream);
+    }
+    const text = await response.body.text();
+    if (response.statusCode < 300) return (text ? JSON.parse(text) : undefined) as T;
+    if (response.statusCode < 500) throw new UpstreamError(response.statusCode, parseError(text));
+    this.logger.warn({ msg: 'upstream failed', upstream, status: response.statusCode });
+    throw unavailable(upstream);
+  }
+
+  /** The gateway is ready when it reaches every service behind it. */
+  readinessChecks(health: HealthIndicatorService): HealthIndicatorFunction[] {
+    return (Object.keys(this.pools) as Upstream[]).map((upstream) => async () => {
+      const indicator = health.check(upstream);
+      try {
+        const response = await this.pools[upstream].request({ method: 'GET', path: '/health/live', headersTimeout: 1_000, bodyTimeout: 1_000 });
+        await response.body.dump();
+        return response.statusCode === 200 ? indicator.up() : indicator.down({ httpStatus: response.statusCode });
+      } catch (error) {
+        return indicator.down({ message: (error as Error).message });
+      }
+    });
+  }
+}
+
+const unavailable = (upstream: Upstream) =>
+  new DomainError('unavailable', 'service_unavailable', `the ${upstream} service is unavailable; try again shortly`);
+
+function queryString(query: UpstreamRequest['query']): string {
+  if (!query) return '';
+  const params = new URLSearchParams();
+  for (const [key, value] of Object.entries(query)) if (value !== undefined) params.set(key, String(value));
+  const text = params.toString();
+  return text ? `?${text}` : '';
+}
+
+function parseError(text: string): Partial<ErrorBody> {
+  try {
+    const body = JSON.parse(text) as Partial<ErrorBody>;
+    return { code: body.code, message: body.message, details: body.details };
+  } catch {
+    return {};
+  }
+}

@@ -1,0 +1,27 @@
+import { Module } from '@nestjs/common';
+import { MongooseHealthIndicator } from '@nestjs/terminus';
+import { ConfigModule } from '@app/config';
+import { HealthModule } from '@app/http';
+import { KafkaHealthIndicator, KafkaModule } from '@app/kafka';
+import { LoggerModule } from '@app/observability';
+import { MongoModule } from '@app/persistence';
+import { ModerationConfig } from './moderation.config';
+import { StoriesModule } from './stories/stories.module';
+
+@Module({
+  imports: [
+    ConfigModule.forRoot(ModerationConfig),
+    LoggerModule.forRoot('moderation'),
+    MongoModule.forRoot(),
+    KafkaModule.forRoot({ service: 'moderation' }),
+    HealthModule.forRoot({
+      inject: [MongooseHealthIndicator, KafkaHealthIndicator],
+      readiness: (mongo: MongooseHealthIndicator, kafka: KafkaHealthIndicator) => [
+        () => mongo.pingCheck('mongo', { timeout: 2_000 }),
+        () => kafka.check(),
+      ],
+    }),
+    StoriesModule,
+  ],
+})
+export class AppModule {}

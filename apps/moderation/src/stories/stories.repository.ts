@@ -1,0 +1,31 @@
+import { Injectable } from '@nestjs/common';
+import { InjectModel } from '@nestjs/mongoose';
+import { Model } from 'mongoose';
+import { isDuplicateKeyError } from '@app/persistence';
+import { STORY_MODEL, StoryDocument } from './story.schema';
+
+/** All I/O on the stories collection. */
+@Injectable()
+export class StoriesRepository {
+  constructor(@InjectModel(STORY_MODEL) private readonly model: Model<StoryDocument>) {}
+
+  /**
+   * Stores the story's state as of `revision`, unless a newer revision is stored already. An
+   * upsert on (_id, revision < new) would collide on _id when the stored one is newer, so:
+   * update if older, else insert, and a duplicate on insert means newer-or-same is stored.
+   */
+  async saveRevision(story: StoryDocument): Promise<void> {
+    const { _id, ...fields } = story;
+    const updated = await this.model.updateOne({ _id, revision: { $lt: story.revision } }, { $set: fields });
+    if (updated.matchedCount) return;
+    try {
+      await this.model.create(story);
+    } catch (error) {
+      if (!isDuplicateKeyError(error)) throw error;
+    }
+  }
+
+  findById(id: string): Promise<StoryDocument | null> {
+    return this.model.findById(id).lean<StoryDocument>();
+  }
+}

@@ -1,0 +1,57 @@
+import { ArrayNotEmpty, IsIn, IsInt, IsString, Matches, Max, Min } from 'class-validator';
+import { EnvList } from './load-config';
+
+/** What every HTTP process needs: where it listens and how it logs. */
+export class BaseConfig {
+  @IsIn(['development', 'production', 'test'])
+  NODE_ENV: 'development' | 'production' | 'test' = 'development';
+
+  @IsIn(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'])
+  LOG_LEVEL = 'info';
+
+  @IsInt()
+  @Min(1)
+  @Max(65535)
+  PORT: number;
+
+  @IsString()
+  HOST = '127.0.0.1';
+
+}
+
+/** A service on the event bus. */
+export class ServiceConfig extends BaseConfig {
+  @EnvList()
+  @ArrayNotEmpty()
+  @Matches(/^[^:\s]+:\d+$/, { each: true, message: 'KAFKA_BROKERS must be host:port[,host:port…]' })
+  KAFKA_BROKERS: string[] = ['127.0.0.1:9092'];
+
+  /** Partitions of each topic when this service creates it. More than one, so consumers scale out. */
+  @IsInt()
+  @Min(1)
+  @Max(1000)
+  KAFKA_PARTITIONS = 6;
+
+  /** Attempts of a throwing event handler before its event is dead-lettered. */
+  @IsInt()
+  @Min(1)
+  @Max(100)
+  KAFKA_HANDLER_ATTEMPTS = 5;
+
+  @IsInt()
+  @Min(0)
+  @Max(60_000)
+  KAFKA_RETRY_BACKOFF_MS = 200;
+
+  /** How often the outbox relay looks for events a crashed instance left unpublished. */
+  @IsInt()
+  @Min(50)
+  @Max(600_000)
+  OUTBOX_POLL_MS = 1000;
+}
+
+/** A service that owns data in MongoDB (or a MongoDB-wire server such as FerretDB). */
+export class DatabaseServiceConfig extends ServiceConfig {
+  @Matches(/^mongodb(\+srv)?:\/\/\S+$/, { message: 'MONGO_URL must be a mongodb:// connection string' })
+  MONGO_URL: string;
+}

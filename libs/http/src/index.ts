@@ -1,0 +1,6 @@
+export * from './actor-headers';
+export * from './bootstrap';
+export * from './correlation.interceptor';
+export * from './health.module';
+export * from './http-error.filter';
+export * from './validation.pipe';

@@ -1,0 +1,57 @@
+import { Injectable, OnApplicationShutdown, OnModuleInit } from '@nestjs/common';
+import { CompressionTypes, IHeaders, Message, Producer } from 'kafkajs';
+import { EventEnvelope, isEventType, topicOf } from '@app/contracts';
+import { KafkaClient } from './kafka.client';
+import { TopicAdmin } from './topic-admin';
+
+/**
+ * Sends events, many per request: kafkajs sends one request per call and does not linger, so
+ * callers hand over whole batches. acks from all in-sync replicas: an event acknowledged here
+ * survives the loss of a broker.
+ */
+@Injectable()
+export class EventPublisher implements OnModuleInit, OnApplicationShutdown {
+  private readonly producer: Producer;
+
+  constructor(
+    kafka: KafkaClient,
+    private readonly topics: TopicAdmin,
+  ) {
+    this.producer = kafka.producer({ allowAutoTopicCreation: false });
+  }
+
+  async onModuleInit(): Promise<void> {
+    await this.topics.ready();
+    await this.producer.connect();
+  }
+
+  async onApplicationShutdown(): Promise<void> {
+    await this.producer.disconnect();
+  }
+
+  async publish(events: readonly EventEnvelope<unknown>[]): Promise<void> {
+    if (!events.length) return;
+    const byTopic = new Map<string, Message[]>();
+    for (const event of events) {
+      if (!isEventType(event.type)) throw new Error(`cannot publish unknown event type ${event.type}`);
+      const topic = topicOf(event.type);
+      const messages = byTopic.get(topic) ?? [];
+      messages.push({
+        key: event.key,
+        value: JSON.stringify(event),
+        headers: { 'event-type': event.type, 'event-id': event.id, 'correlation-id': event.correlationId },
+      });
+      byTopic.set(topic, messages);
+    }
+    await this.producer.sendBatch({
+      acks: -1,
+      compression: CompressionTypes.None,
+      topicMessages: [...byTopic].map(([topic, messages]) => ({ topic, messages })),
+    });
+  }
+
+  /** Sends raw messages as they are (dead letters keep the original bytes). */
+  async sendRaw(topic: string, messages: { key: Buffer | string | null; value: Buffer | string | null; headers: IHeaders }[]) {
+    await this.producer.send({ topic, acks: -1, messages });
+  }
+}

@@ -1,0 +1,172 @@
+import { Inject, Injectable, Logger } from '@nestjs/common';
+import { CustomTransportStrategy, Server } from '@nestjs/microservices';
+import { Consumer, EachBatchPayload, IHeaders, KafkaMessage } from 'kafkajs';
+import { lastValueFrom } from 'rxjs';
+import { deadLetterTopic, isEventType, parseEvent, topicOf } from '@app/contracts';
+import { ServiceConfig } from '@app/config';
+import { runWithCorrelation } from '@app/observability';
+import { EventPublisher } from './event-publisher';
+import { KafkaClient } from './kafka.client';
+import { KafkaEventContext } from './kafka-event.context';
+import { KAFKA_MODULE_OPTIONS, KafkaModuleOptions } from './kafka.options';
+import { TopicAdmin } from './topic-admin';
+
+type ConsumerState = 'idle' | 'running' | 'crashed' | 'stopped';
+
+/**
+ * A Nest transport strategy for our events: `@EventPattern('article.published')` handlers are
+ * fed validated envelopes from the event's topic.
+ *
+ * - Offsets are resolved only after the handler succeeds: a crash means redelivery, so every
+ *   handler must be idempotent.
+ * - A throwing handler is retried with exponential backoff (heartbeating meanwhile), up to
+ *   KAFKA_HANDLER_ATTEMPTS; then the message goes to `<group>.dlq` with its origin and the
+ *   error in headers, and the partition moves on. A malformed event or one of an unsupported
+ *   version is dead-lettered at once: retrying cannot fix it.
+ * - Events of types this service has no handler for are skipped.
+ */
+@Injectable()
+export class KafkaEventServer extends Server implements CustomTransportStrategy {
+  private consumer?: Consumer;
+  private state: ConsumerState = 'idle';
+  private readonly log = new Logger(KafkaEventServer.name);
+  private readonly groupId: string;
+
+  constructor(
+    private readonly kafka: KafkaClient,
+    private readonly topics: TopicAdmin,
+    private readonly publisher: EventPublisher,
+    private readonly config: ServiceConfig,
+    @Inject(KAFKA_MODULE_OPTIONS) options: KafkaModuleOptions,
+  ) {
+    super();
+    this.groupId = options.groupId ?? options.service;
+  }
+
+  /** For readiness: false once the consumer crashed for good or stopped. */
+  isHealthy(): boolean {
+    return this.state === 'running' || (this.state === 'idle' && this.messageHandlers.size === 0);
+  }
+
+  async listen(callback: (error?: unknown) => void): Promise<void> {
+    try {
+      await this.start();
+      callback();
+    } catch (error) {
+      callback(error);
+    }
+  }
+
+  async close(): Promise<void> {
+    this.state = 'stopped';
+    // kafkajs lets the batch in hand finish, commits what was resolved, then leaves the group.
+    await this.consumer?.disconnect();
+  }
+
+  on(): never {
+    throw new Error('KafkaEventServer does not emit transport events');
+  }
+
+  unwrap<T>(): T {
+    return this.consumer as T;
+  }
+
+  private async start(): Promise<void> {
+    const types = [...this.messageHandlers.keys()];
+    if (!types.length) return;
+    const unknown = types.filter((type) => !isEventType(type));
+    if (unknown.length) throw new Error(`@EventPattern names events missing from the contracts: ${unknown.join(', ')}`);
+    const topics = [...new Set(types.map((type) => topicOf(type as never)))];
+
+    await this.topics.ready();
+    this.consumer = this.kafka.consumer({
+      groupId: this.groupId,
+      allowAutoTopicCreation: false,
+      maxWaitTimeInMs: 100,
+      sessionTimeout: 30_000,
+      heartbeatInterval: 3_000,
+    });
+    const { CRASH, GROUP_JOIN } = this.consumer.events;
+    this.consumer.on(GROUP_JOIN, () => (this.state = 'running'));
+    this.consumer.on(CRASH, ({ payload }) => {
+      // kafkajs restarts the consumer itself after a retriable crash.
+      this.state = payload.restart ? this.state : 'crashed';
+      this.log.error({ msg: 'consumer crashed', error: payload.error?.message, restart: payload.restart });
+    });
+    await this.consumer.connect();
+    await this.consumer.subscribe({ topics, fromBeginning: true });
+    await this.consumer.run({
+      eachBatchAutoResolve: false,
+      partitionsConsumedConcurrently: this.config.KAFKA_PARTITIONS,
+      eachBatch: (payload) => this.onBatch(payload),
+    });
+    this.state = 'running';
+    this.log.log({ msg: 'consuming', groupId: this.groupId, topics, events: types });
+  }
+
+  private async onBatch({ batch, resolveOffset, heartbeat, isRunning, isStale }: EachBatchPayload): Promise<void> {
+    for (const message of batch.messages) {
+      if (!isRunning() || isStale()) return;
+      await this.onMessage(batch.topic, batch.partition, message, heartbeat);
+      resolveOffset(message.offset);
+      await heartbeat();
+    }
+  }
+
+  private async onMessage(topic: string, partition: number, message: KafkaMessage, heartbeat: () => Promise<void>) {
+    const parsed = parseEvent(message.value);
+    if (!parsed.ok) {
+      // Only what this service would have handled is its business to dead-letter.
+      if (parsed.type !== undefined && !this.getHandlerByPattern(parsed.type)) return;
+      this.log.warn({ msg: 'dead-lettering a bad event', topic, partition, offset: message.offset, reason: parsed.reason, errors: parsed.errors });
+      return this.deadLetter(topic, partition, message, parsed.reason, parsed.errors.join('; '), 0);
+    }
+    const event = parsed.event;
+    const handler = this.getHandlerByPattern(event.type);
+    if (!handler) return;
+
+    const context = new KafkaEventContext([topic, partition, message.offset, heartbeat]);
+    const attempts = this.config.KAFKA_HANDLER_ATTEMPTS;
+    for (let attempt = 1; ; attempt++) {
+      try {
+        await runWithCorrelation({ correlationId: event.correlationId, causationId: event.id }, async () => {
+          await lastValueFrom(this.transformToObservable(await handler(event, context)), { defaultValue: undefined });
+        });
+        return;
+      } catch (error) {
+        const reason = error instanceof Error ? error.message : String(error);
+        if (attempt >= attempts) {
+          this.log.error({ msg: 'handler failed for good, dead-lettering', type: event.type, eventId: event.id, attempts, error: reason });
+          return this.deadLetter(topic, partition, message, 'handler_failed', reason, attempt);
+        }
+        this.log.warn({ msg: 'handler failed, will retry', type: event.type, eventId: event.id, attempt, error: reason });
+        await this.backoff(attempt, heartbeat);
+      }
+    }
+  }
+
+  private async backoff(attempt: number, heartbeat: () => Promise<void>): Promise<void> {
+    const delay = Math.min(this.config.KAFKA_RETRY_BACKOFF_MS * 2 ** (attempt - 1), 30_000);
+    for (let waited = 0; waited < delay; waited += 1_000) {
+      await new Promise((resolve) => setTimeout(resolve, Math.min(1_000, delay - waited)));
+      await heartbeat();
+    }
+  }
+
+  private async deadLetter(topic: string, partition: number, message: KafkaMessage, reason: string, error: string, attempts: number) {
+    const headers: IHeaders = {
+      ...message.headers,
+      'dlq-origin-topic': topic,
+      'dlq-origin-partition': String(partition),
+      'dlq-origin-offset': message.offset,
+      'dlq-consumer-group': this.groupId,
+      'dlq-reason': reason,
+      'dlq-error': error.slice(0, 2000),
+      'dlq-attempts': String(attempts),
+      'dlq-failed-at': new Date().toISOString(),
+    };
+    // If this send fails the offset is not resolved, so the message comes back: nothing is lost.
+    await this.publisher.sendRaw(deadLetterTopic(this.groupId), [{ key: message.key, value: message.value, headers }]);
+  }
+}
+

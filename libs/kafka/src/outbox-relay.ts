@@ -1,0 +1,109 @@
+import { BeforeApplicationShutdown, Logger, OnApplicationBootstrap } from '@nestjs/common';
+import { EventEnvelope } from '@app/contracts';
+import { EventPublisher } from './event-publisher';
+
+/** One document's unpublished events, in the order they were recorded. */
+export interface PendingOutbox {
+  id: string;
+  events: EventEnvelope<unknown>[];
+}
+
+/** Where a service keeps events next to the state they announce (see libs/persistence). */
+export interface OutboxStore {
+  /** Documents with events waiting since before `olderThan`, oldest first. */
+  findPending(olderThan: Date, limit: number): Promise<PendingOutbox[]>;
+  /** Drops the published events from their documents. */
+  markPublished(published: PendingOutbox[]): Promise<void>;
+}
+
+export interface OutboxRelayOptions {
+  pollMs: number;
+  /** The poller leaves younger events to the instance that wrote them (the fast path). */
+  graceMs?: number;
+  batchSize?: number;
+}
+
+/**
+ * Publishes the events a service recorded inside its documents (the transactional outbox,
+ * without transactions: state and events change in one single-document write).
+ *
+ * Fast path: right after a write, the writer hands over the document's whole outbox. Safety
+ * net: a poller publishes whatever a crashed or disconnected instance left behind. Either may
+ * publish an event twice; consumers are idempotent, so that is harmless, and losing none is
+ * what matters.
+ */
+export class OutboxRelay implements OnApplicationBootstrap, BeforeApplicationShutdown {
+  private readonly log = new Logger(OutboxRelay.name);
+  private readonly inFlight = new Set<Promise<void>>();
+  private timer?: NodeJS.Timeout;
+  private polling = false;
+  private stopped = false;
+
+  constructor(
+    private readonly name: string,
+    private readonly publisher: EventPublisher,
+    private readonly store: OutboxStore,
+    private readonly options: OutboxRelayOptions,
+  ) {}
+
+  onApplicationBootstrap(): void {
+    this.start();
+  }
+
+  /** Before the producer disconnects (onApplicationShutdown): publish what is in hand. */
+  beforeApplicationShutdown(): Promise<void> {
+    return this.stop();
+  }
+
+  start(): void {
+    void this.poll();
+    this.timer = setInterval(() => void this.poll(), this.options.pollMs);
+    this.timer.unref();
+  }
+
+  /** Publishes a document's outbox in the background; failures are left for the poller. */
+  publishSoon(pending: PendingOutbox): void {
+    if (!pending.events.length || this.stopped) return;
+    const work = this.publish([pending]).catch((error) =>
+      this.log.warn({ msg: 'publish failed; the poller will retry', outbox: this.name, error: (error as Error).message }),
+    );
+    this.inFlight.add(work);
+    void work.finally(() => this.inFlight.delete(work));
+  }
+
+  /** Publishes everything pending now, however young. For shutdown and tests. */
+  async flush(): Promise<void> {
+    await Promise.all([...this.inFlight]);
+    await this.poll(0);
+  }
+
+  async stop(): Promise<void> {
+    if (this.timer) clearInterval(this.timer);
+    await this.flush().catch((error) =>
+      this.log.warn({ msg: 'could not flush outbox at shutdown; it will be published at next start', error: (error as Error).message }),
+    );
+    this.stopped = true;
+  }
+
+  private async poll(graceMs = this.options.graceMs ?? 2_000): Promise<void> {
+    if (this.polling) return;
+    this.polling = true;
+    try {
+      for (;;) {
+        const batch = await this.store.findPending(new Date(Date.now() - graceMs), this.options.batchSize ?? 200);
+        if (!batch.length) return;
+        await this.publish(batch);
+        if (batch.length < (this.options.batchSize ?? 200)) return;
+      }
+    } catch (error) {
+      this.log.warn({ msg: 'outbox poll failed', outbox: this.name, error: (error as Error).message });
+    } finally {
+      this.polling = false;
+    }
+  }
+
+  private async publish(batch: PendingOutbox[]): Promise<void> {
+    await this.publisher.publish(batch.flatMap((pending) => pending.events));
+    await this.store.markPublished(batch);
+  }
+}

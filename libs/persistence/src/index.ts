@@ -1,0 +1,3 @@
+export * from './mongo-errors';
+export * from './mongo.module';
+export * from './outbox';

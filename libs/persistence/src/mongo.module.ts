@@ -1,0 +1,25 @@
+import { DynamicModule, Module } from '@nestjs/common';
+import { MongooseModule } from '@nestjs/mongoose';
+import { DatabaseServiceConfig } from '@app/config';
+
+/** The service's own database, from MONGO_URL. Works on MongoDB 7/8 and on FerretDB. */
+@Module({})
+export class MongoModule {
+  static forRoot(): DynamicModule {
+    return {
+      module: MongoModule,
+      imports: [
+        MongooseModule.forRootAsync({
+          inject: [DatabaseServiceConfig],
+          useFactory: (config: DatabaseServiceConfig) => ({
+            uri: config.MONGO_URL,
+            serverSelectionTimeoutMS: 5_000,
+            // Retryable writes need sessions, which FerretDB 1.x lacks; our writes are idempotent instead.
+            retryWrites: false,
+          }),
+        }),
+      ],
+      exports: [MongooseModule],
+    };
+  }
+}
