@@ -5,6 +5,7 @@ import { HealthModule } from '@app/http';
 import { KafkaHealthIndicator, KafkaModule } from '@app/kafka';
 import { LoggerModule } from '@app/observability';
 import { MongoModule } from '@app/persistence';
+import { CommentsModule } from './comments/comments.module';
 import { CommentsConfig } from './comments.config';
 import { ThreadsModule } from './threads/threads.module';
 
@@ -22,6 +23,7 @@ import { ThreadsModule } from './threads/threads.module';
       ],
     }),
     ThreadsModule,
+    CommentsModule,
   ],
 })
 export class AppModule {}

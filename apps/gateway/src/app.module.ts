@@ -5,7 +5,9 @@ import { HealthModule } from '@app/http';
 import { LoggerModule } from '@app/observability';
 import { ArticlesModule } from './articles/articles.module';
 import { AuthModule } from './auth/auth.module';
+import { CommentsModule } from './comments/comments.module';
 import { GatewayConfig } from './gateway.config';
+import { ThreadsModule } from './threads/threads.module';
 import { UpstreamClient } from './upstream/upstream.client';
 import { UpstreamModule } from './upstream/upstream.module';
 
@@ -20,6 +22,8 @@ import { UpstreamModule } from './upstream/upstream.module';
       readiness: (upstream: UpstreamClient, health: HealthIndicatorService) => upstream.readinessChecks(health),
     }),
     ArticlesModule,
+    ThreadsModule,
+    CommentsModule,
   ],
 })
 export class AppModule {}

@@ -4,7 +4,7 @@ import { BaseConfig } from '@app/config';
 const url = { require_tld: false, require_protocol: true, protocols: ['http', 'https'] };
 
 export class GatewayConfig extends BaseConfig {
-  override PORT = 3000;
+  override PORT: number = 3000;
 
   @IsUrl(url)
   ARTICLES_URL = 'http://127.0.0.1:3001';
@@ -32,10 +32,10 @@ export class GatewayConfig extends BaseConfig {
   @IsInt()
   @Min(100)
   @Max(60_000)
-  UPSTREAM_TIMEOUT_MS = 5_000;
+  UPSTREAM_TIMEOUT_MS: number = 5_000;
 
   @IsInt()
   @Min(1_024)
   @Max(10_485_760)
-  BODY_LIMIT_BYTES = 262_144;
+  BODY_LIMIT_BYTES: number = 262_144;
 }

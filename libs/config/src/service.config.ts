@@ -1,4 +1,4 @@
-import { ArrayNotEmpty, IsIn, IsInt, IsString, Matches, Max, Min } from 'class-validator';
+import { ArrayNotEmpty, IsIn, IsInt, IsOptional, IsString, Matches, Max, Min } from 'class-validator';
 import { EnvList } from './load-config';
 
 /** What every HTTP process needs: where it listens and how it logs. */
@@ -26,28 +26,42 @@ export class ServiceConfig extends BaseConfig {
   @Matches(/^[^:\s]+:\d+$/, { each: true, message: 'KAFKA_BROKERS must be host:port[,host:port…]' })
   KAFKA_BROKERS: string[] = ['127.0.0.1:9092'];
 
+  /** The consumer group; instances of one service share it. Defaults to the service's name. */
+  @IsOptional()
+  @Matches(/^[A-Za-z0-9._-]{1,200}$/)
+  KAFKA_GROUP_ID?: string;
+
   /** Partitions of each topic when this service creates it. More than one, so consumers scale out. */
   @IsInt()
   @Min(1)
   @Max(1000)
-  KAFKA_PARTITIONS = 6;
+  KAFKA_PARTITIONS: number = 6;
 
   /** Attempts of a throwing event handler before its event is dead-lettered. */
   @IsInt()
   @Min(1)
   @Max(100)
-  KAFKA_HANDLER_ATTEMPTS = 5;
+  KAFKA_HANDLER_ATTEMPTS: number = 5;
 
   @IsInt()
   @Min(0)
   @Max(60_000)
-  KAFKA_RETRY_BACKOFF_MS = 200;
+  KAFKA_RETRY_BACKOFF_MS: number = 200;
+
+  /**
+   * How long the broker waits for a silent consumer before giving its partitions to another
+   * instance: the failover time after a crash. Heartbeats go every tenth of it.
+   */
+  @IsInt()
+  @Min(6_000)
+  @Max(300_000)
+  KAFKA_SESSION_TIMEOUT_MS: number = 30_000;
 
   /** How often the outbox relay looks for events a crashed instance left unpublished. */
   @IsInt()
   @Min(50)
   @Max(600_000)
-  OUTBOX_POLL_MS = 1000;
+  OUTBOX_POLL_MS: number = 1000;
 }
 
 /** A service that owns data in MongoDB (or a MongoDB-wire server such as FerretDB). */

@@ -1,4 +1,4 @@
-import { INestApplication, Logger as NestLogger, Type } from '@nestjs/common';
+import { INestApplication, Type } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
 import { FastifyAdapter, NestFastifyApplication } from '@nestjs/platform-fastify';
 import { Logger } from 'nestjs-pino';
@@ -45,7 +45,7 @@ export async function bootstrap(module: Type<unknown>, options: BootstrapOptions
   } catch (error) {
     // A bad configuration is an operator's mistake: say what is wrong, without a stack trace.
     if (error instanceof ConfigError) console.error(error.message);
-    else new NestLogger('bootstrap').error((error as Error)?.stack ?? String(error));
+    else console.error((error as Error)?.stack ?? String(error));
     process.exit(1);
   }
 }

@@ -1,11 +1,13 @@
 import { Controller, DynamicModule, Get, Inject, Module, ModuleMetadata } from '@nestjs/common';
 import { ApiExcludeController } from '@nestjs/swagger';
+import { Public } from './public.decorator';
 import { HealthCheck, HealthCheckService, HealthIndicatorFunction, TerminusModule } from '@nestjs/terminus';
 
 const READINESS_CHECKS = Symbol('READINESS_CHECKS');
 
 /** Liveness says the process answers; readiness says it can do its work (broker, database…). */
 @ApiExcludeController()
+@Public()
 @Controller('health')
 class HealthController {
   constructor(

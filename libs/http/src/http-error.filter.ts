@@ -1,5 +1,6 @@
 import { ArgumentsHost, Catch, ExceptionFilter, HttpException, HttpStatus, Logger } from '@nestjs/common';
 import { STATUS_CODES } from 'node:http';
+import { Observable, throwError } from 'rxjs';
 import { DomainError, ErrorBody, ErrorKind } from '@app/contracts';
 import { CORRELATION_HEADER } from '@app/observability';
 
@@ -33,7 +34,10 @@ const codeOfStatus = (status: number) => (STATUS_CODES[status] ?? 'error').toLow
 export class HttpErrorFilter implements ExceptionFilter {
   private readonly logger = new Logger(HttpErrorFilter.name);
 
-  catch(exception: unknown, host: ArgumentsHost): void {
+  catch(exception: unknown, host: ArgumentsHost): void | Observable<never> {
+    // Event handlers share the app's global filters (inheritAppConfig): there the error goes
+    // back to the event server untouched, which retries or dead-letters with the real message.
+    if (host.getType() !== 'http') return throwError(() => exception);
     const http = host.switchToHttp();
     const request = http.getRequest<{ headers: Record<string, unknown> }>();
     const reply = http.getResponse<{ status(code: number): { send(body: unknown): void }; code?: unknown }>();

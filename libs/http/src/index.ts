@@ -1,4 +1,5 @@
 export * from './actor-headers';
+export * from './public.decorator';
 export * from './bootstrap';
 export * from './correlation.interceptor';
 export * from './health.module';

@@ -1,5 +1,5 @@
 import { Injectable, OnApplicationShutdown, OnModuleInit } from '@nestjs/common';
-import { CompressionTypes, IHeaders, Message, Producer } from 'kafkajs';
+import { CompressionTypes, IHeaders, Message, Partitioners, Producer } from 'kafkajs';
 import { EventEnvelope, isEventType, topicOf } from '@app/contracts';
 import { KafkaClient } from './kafka.client';
 import { TopicAdmin } from './topic-admin';
@@ -17,7 +17,7 @@ export class EventPublisher implements OnModuleInit, OnApplicationShutdown {
     kafka: KafkaClient,
     private readonly topics: TopicAdmin,
   ) {
-    this.producer = kafka.producer({ allowAutoTopicCreation: false });
+    this.producer = kafka.producer({ allowAutoTopicCreation: false, createPartitioner: Partitioners.DefaultPartitioner });
   }
 
   async onModuleInit(): Promise<void> {

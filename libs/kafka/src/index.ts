@@ -8,5 +8,4 @@ export * from './kafka.health';
 export * from './kafka.module';
 export * from './kafka.options';
 export * from './outbox-relay';
-export * from './rpc-passthrough.filter';
 export * from './topic-admin';

@@ -8,7 +8,7 @@ import { runWithCorrelation } from '@app/observability';
 import { EventPublisher } from './event-publisher';
 import { KafkaClient } from './kafka.client';
 import { KafkaEventContext } from './kafka-event.context';
-import { KAFKA_MODULE_OPTIONS, KafkaModuleOptions } from './kafka.options';
+import { consumerGroupOf, KAFKA_MODULE_OPTIONS, KafkaModuleOptions } from './kafka.options';
 import { TopicAdmin } from './topic-admin';
 
 type ConsumerState = 'idle' | 'running' | 'crashed' | 'stopped';
@@ -40,7 +40,7 @@ export class KafkaEventServer extends Server implements CustomTransportStrategy 
     @Inject(KAFKA_MODULE_OPTIONS) options: KafkaModuleOptions,
   ) {
     super();
-    this.groupId = options.groupId ?? options.service;
+    this.groupId = consumerGroupOf(options, config);
   }
 
   /** For readiness: false once the consumer crashed for good or stopped. */
@@ -83,8 +83,8 @@ export class KafkaEventServer extends Server implements CustomTransportStrategy 
       groupId: this.groupId,
       allowAutoTopicCreation: false,
       maxWaitTimeInMs: 100,
-      sessionTimeout: 30_000,
-      heartbeatInterval: 3_000,
+      sessionTimeout: this.config.KAFKA_SESSION_TIMEOUT_MS,
+      heartbeatInterval: Math.floor(this.config.KAFKA_SESSION_TIMEOUT_MS / 10),
     });
     const { CRASH, GROUP_JOIN } = this.consumer.events;
     this.consumer.on(GROUP_JOIN, () => (this.state = 'running'));

@@ -6,7 +6,6 @@ import { KafkaClient } from './kafka.client';
 import { KafkaEventServer } from './kafka-event.server';
 import { KafkaHealthIndicator } from './kafka.health';
 import { KAFKA_MODULE_OPTIONS, KafkaModuleOptions } from './kafka.options';
-import { RpcPassthroughFilter } from './rpc-passthrough.filter';
 import { TopicAdmin } from './topic-admin';
 
 /** All Kafka plumbing of a service, configured once from its validated config. */
@@ -34,8 +33,11 @@ export class KafkaModule {
   }
 }
 
-/** Attaches the event consumer to a (hybrid HTTP) app; call before app.startAllMicroservices(). */
+/**
+ * Attaches the event consumer to a (hybrid HTTP) app; call before app.startAllMicroservices().
+ * It inherits the app's global filters: the app's filter must hand RPC errors back unchanged
+ * (see HttpErrorFilter), since Nest's default RPC filter would replace them with a generic one.
+ */
 export function connectEventConsumer(app: INestApplication): void {
-  const microservice = app.connectMicroservice({ strategy: app.get(KafkaEventServer) }, { inheritAppConfig: false });
-  microservice.useGlobalFilters(new RpcPassthroughFilter());
+  app.connectMicroservice({ strategy: app.get(KafkaEventServer) }, { inheritAppConfig: true });
 }

@@ -2,7 +2,7 @@ import { Inject, Injectable, Logger, OnModuleInit } from '@nestjs/common';
 import { ALL_TOPICS, deadLetterTopic } from '@app/contracts';
 import { ServiceConfig } from '@app/config';
 import { KafkaClient } from './kafka.client';
-import { KAFKA_MODULE_OPTIONS, KafkaModuleOptions } from './kafka.options';
+import { consumerGroupOf, KAFKA_MODULE_OPTIONS, KafkaModuleOptions } from './kafka.options';
 
 /**
  * Creates the topics this service uses before anything produces or subscribes: the broker's
@@ -25,7 +25,7 @@ export class TopicAdmin implements OnModuleInit {
 
   /** Resolves once every topic exists; safe to call from several places. */
   ready(): Promise<void> {
-    this.ensured ??= this.ensure([...ALL_TOPICS, deadLetterTopic(this.options.groupId ?? this.options.service)]).catch(
+    this.ensured ??= this.ensure([...ALL_TOPICS, deadLetterTopic(consumerGroupOf(this.options, this.config))]).catch(
       (error) => {
         this.ensured = undefined;
         throw error;

@@ -42,12 +42,22 @@ export class MongooseOutboxStore implements OutboxStore {
 
   async markPublished(published: PendingOutbox[]): Promise<void> {
     if (!published.length) return;
-    await this.model.bulkWrite(
-      published.flatMap(({ id, events }) => [
-        { updateOne: { filter: { _id: id }, update: { $pull: { outbox: { id: { $in: events.map((e) => e.id) } } } } } },
-        { updateOne: { filter: { _id: id, outbox: { $size: 0 } }, update: { $unset: { outboxAt: 1 } } } },
-      ]) as never,
-      { ordered: true },
-    );
+    // $pullAll removes elements equal to the given ones. A conditional $pull ({ id: { $in } })
+    // would be neater, but FerretDB 1.24 silently matches nothing with it; so the stored
+    // elements are read back first and removed by equality.
+    const ids = new Set(published.flatMap(({ events }) => events.map((event) => event.id)));
+    const docs = await this.model
+      .find({ _id: { $in: published.map(({ id }) => id) } }, { outbox: 1 })
+      .lean<{ _id: string; outbox: EventEnvelope<unknown>[] }[]>();
+    const writes = docs.flatMap((doc) => {
+      const done = doc.outbox.filter((event) => ids.has(event.id));
+      if (!done.length) return [];
+      return [
+        { updateOne: { filter: { _id: doc._id }, update: { $pullAll: { outbox: done } } } },
+        { updateOne: { filter: { _id: doc._id, outbox: { $size: 0 } }, update: { $unset: { outboxAt: 1 } } } },
+      ];
+    });
+    if (writes.length) await this.model.bulkWrite(writes as never, { ordered: true });
   }
+
 }

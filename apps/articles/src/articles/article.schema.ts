@@ -22,8 +22,11 @@ export interface ArticleDocument {
   updatedBy: Actor;
   createdAt: Date;
   updatedAt: Date;
-  /** The comments side's view of this story, kept current from thread.* events (never queried). */
-  thread?: { state: ThreadState; seq: number };
+  /**
+   * The comments side's view of this story, joined at read time from article_threads (see
+   * article-thread.schema.ts); not stored in this document.
+   */
+  thread?: { state: ThreadState; commentCount: number };
   outbox: EventEnvelope<unknown>[];
   outboxAt?: Date;
 }
@@ -48,7 +51,6 @@ export const ArticleSchema = new Schema<ArticleDocument>(
     revision: { type: Number, required: true },
     createdBy: { _id: false, ...actor },
     updatedBy: { _id: false, ...actor },
-    thread: { _id: false, state: String, seq: Number },
     ...outboxFields,
   },
   { collection: 'articles', timestamps: true, versionKey: false },

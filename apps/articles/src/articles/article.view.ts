@@ -17,6 +17,8 @@ export interface ArticleView {
   revision: number;
   /** Until the comments side announced the thread, it is on its way: 'pending'. */
   thread: { state: ThreadState | 'pending' };
+  /** What the page shows of its comments: the approved count (always a number) and the thread's state. */
+  comments: { count: number; state: ThreadState | 'pending' };
   createdAt: string;
   updatedAt: string;
 }
@@ -40,6 +42,7 @@ export function toArticleView(doc: ArticleDocument, withBody = true): ArticleVie
     status: doc.status,
     revision: doc.revision,
     thread: { state: doc.thread?.state ?? 'pending' },
+    comments: { count: doc.thread?.commentCount ?? 0, state: doc.thread?.state ?? 'pending' },
     createdAt: doc.createdAt.toISOString(),
     updatedAt: doc.updatedAt.toISOString(),
   };

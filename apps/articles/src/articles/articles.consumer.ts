@@ -4,15 +4,27 @@ import { EventOf } from '@app/contracts';
 import { OnEvent } from '@app/kafka';
 import { ArticlesService } from './articles.service';
 
-type ThreadEvent = EventOf<'thread.opened' | 'thread.closed' | 'thread.reopened' | 'thread.archived' | 'thread.hidden' | 'thread.rescheduled'>;
+type ThreadEvent = EventOf<
+  'thread.opened' | 'thread.closed' | 'thread.reopened' | 'thread.archived' | 'thread.hidden' | 'thread.rescheduled' | 'thread.count_changed'
+>;
 
 /** Keeps what readers see of a story's comments current, from the comments side's events. */
 @Controller()
 export class ArticlesConsumer {
   constructor(private readonly articles: ArticlesService) {}
 
-  @OnEvent('thread.opened', 'thread.closed', 'thread.reopened', 'thread.archived', 'thread.hidden', 'thread.rescheduled')
+  /** Every thread.* event carries the thread's state and count after the change; applied when its seq is newer. */
+  @OnEvent(
+    'thread.opened',
+    'thread.closed',
+    'thread.reopened',
+    'thread.archived',
+    'thread.hidden',
+    'thread.rescheduled',
+    'thread.count_changed',
+  )
   onThreadChanged(@Payload() event: ThreadEvent) {
-    return this.articles.recordThreadState(event.payload.articleId, event.payload.state, event.payload.seq);
+    const { articleId, state, seq, commentCount } = event.payload;
+    return this.articles.recordThreadState(articleId, { state, seq, commentCount });
   }
 }

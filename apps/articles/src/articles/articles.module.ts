@@ -2,6 +2,7 @@ import { Module } from '@nestjs/common';
 import { MongooseModule } from '@nestjs/mongoose';
 import { ServiceConfig } from '@app/config';
 import { EventPublisher, OutboxRelay } from '@app/kafka';
+import { ARTICLE_THREAD_MODEL, ArticleThreadSchema } from './article-thread.schema';
 import { ARTICLE_MODEL, ArticleSchema } from './article.schema';
 import { ArticlesConsumer } from './articles.consumer';
 import { ArticlesController } from './articles.controller';
@@ -9,7 +10,12 @@ import { ArticlesRepository } from './articles.repository';
 import { ARTICLES_OUTBOX, ArticlesService } from './articles.service';
 
 @Module({
-  imports: [MongooseModule.forFeature([{ name: ARTICLE_MODEL, schema: ArticleSchema }])],
+  imports: [
+    MongooseModule.forFeature([
+      { name: ARTICLE_MODEL, schema: ArticleSchema },
+      { name: ARTICLE_THREAD_MODEL, schema: ArticleThreadSchema },
+    ]),
+  ],
   controllers: [ArticlesController, ArticlesConsumer],
   providers: [
     ArticlesRepository,

@@ -3,6 +3,7 @@ import { InjectModel } from '@nestjs/mongoose';
 import { Model, QueryFilter } from 'mongoose';
 import { EventEnvelope, ThreadState } from '@app/contracts';
 import { appendToOutbox, isDuplicateKeyError, MongooseOutboxStore } from '@app/persistence';
+import { ARTICLE_THREAD_MODEL, ArticleThreadDocument } from './article-thread.schema';
 import { ARTICLE_MODEL, ArticleDocument, ArticleStatus } from './article.schema';
 
 export class SlugTakenError extends Error {}
@@ -21,26 +22,31 @@ export interface ArticleListQuery {
 export class ArticlesRepository {
   readonly outboxStore: MongooseOutboxStore;
 
-  constructor(@InjectModel(ARTICLE_MODEL) private readonly model: Model<ArticleDocument>) {
+  constructor(
+    @InjectModel(ARTICLE_MODEL) private readonly model: Model<ArticleDocument>,
+    @InjectModel(ARTICLE_THREAD_MODEL) private readonly threads: Model<ArticleThreadDocument>,
+  ) {
     this.outboxStore = new MongooseOutboxStore(model as never);
   }
 
   async insert(article: Omit<ArticleDocument, 'createdAt' | 'updatedAt' | 'outboxAt'>): Promise<ArticleDocument> {
     try {
       const created = await this.model.create({ ...article, outboxAt: new Date() });
-      return created.toObject();
+      return created.toObject() as ArticleDocument;
     } catch (error) {
       if (isDuplicateKeyError(error)) throw new SlugTakenError(article.slug);
       throw error;
     }
   }
 
-  findById(id: string): Promise<ArticleDocument | null> {
-    return this.model.findById(id, { outbox: 0 }).lean<ArticleDocument>();
+  async findById(id: string): Promise<ArticleDocument | null> {
+    const [doc] = await this.withThreads([await this.model.findById(id, { outbox: 0 }).lean<ArticleDocument>()]);
+    return doc ?? null;
   }
 
-  findBySlug(slug: string): Promise<ArticleDocument | null> {
-    return this.model.findOne({ slug }, { outbox: 0 }).lean<ArticleDocument>();
+  async findBySlug(slug: string): Promise<ArticleDocument | null> {
+    const [doc] = await this.withThreads([await this.model.findOne({ slug }, { outbox: 0 }).lean<ArticleDocument>()]);
+    return doc ?? null;
   }
 
   /**
@@ -54,16 +60,17 @@ export class ArticlesRepository {
     events: EventEnvelope<unknown>[],
   ): Promise<ArticleDocument | null> {
     try {
-      return await this.model
+      const updated = await this.model
         .findOneAndUpdate({ _id: id, revision }, { $set: { ...set, revision: revision + 1 }, ...appendToOutbox(events) }, { returnDocument: 'after' })
         .lean<ArticleDocument>();
+      return updated && (await this.withThreads([updated]))[0]!;
     } catch (error) {
       if (isDuplicateKeyError(error)) throw new SlugTakenError(String(set.slug));
       throw error;
     }
   }
 
-  list(query: ArticleListQuery): Promise<ArticleDocument[]> {
+  async list(query: ArticleListQuery): Promise<ArticleDocument[]> {
     const filter: QueryFilter<ArticleDocument> = { status: query.status };
     if (query.category) filter.categories = query.category;
     if (query.tag) filter.tags = query.tag;
@@ -73,19 +80,40 @@ export class ArticlesRepository {
         { publishedAt: query.after.publishedAt, _id: { $lt: query.after.id } },
       ];
     }
-    return this.model
+    const docs = await this.model
       .find(filter, { outbox: 0, body: 0 })
       .sort({ publishedAt: -1, _id: -1 })
       .limit(query.limit)
       .lean<ArticleDocument[]>();
+    return (await this.withThreads(docs)).filter((doc): doc is ArticleDocument => doc !== null);
   }
 
-  /** Records the thread's state from a thread.* event, unless a newer one was applied already. */
-  async applyThreadState(id: string, state: ThreadState, seq: number): Promise<void> {
-    await this.model.updateOne(
-      { _id: id, $or: [{ 'thread.seq': { $lt: seq } }, { 'thread.seq': { $exists: false } }] },
-      { $set: { thread: { state, seq } } },
-      { timestamps: false },
-    );
+  /**
+   * Records the thread's state and count from a thread.* event, unless one with a newer seq was
+   * applied already. An event without a count (recorded before counts existed) keeps the stored
+   * one. The events of one story arrive in order on one partition, handled one at a time.
+   */
+  async applyThreadState(id: string, thread: { state: ThreadState; seq: number; commentCount?: number }): Promise<void> {
+    const set = { state: thread.state, seq: thread.seq, ...(thread.commentCount !== undefined ? { commentCount: thread.commentCount } : {}) };
+    const updated = await this.threads.updateOne({ _id: id, seq: { $lt: thread.seq } }, { $set: set });
+    if (updated.matchedCount) return;
+    try {
+      await this.threads.create({ _id: id, commentCount: 0, ...set });
+    } catch (error) {
+      // A projection with this seq or a newer one is stored already.
+      if (!isDuplicateKeyError(error)) throw error;
+    }
+  }
+
+  /** Joins each story with what the comments side announced of its thread (one query by _id). */
+  private async withThreads(docs: (ArticleDocument | null)[]): Promise<(ArticleDocument | null)[]> {
+    const ids = docs.flatMap((doc) => (doc ? [doc._id] : []));
+    if (!ids.length) return docs;
+    const threads = await this.threads.find({ _id: { $in: ids } }).lean<ArticleThreadDocument[]>();
+    const byId = new Map(threads.map((thread) => [thread._id, thread]));
+    return docs.map((doc) => {
+      const thread = doc && byId.get(doc._id);
+      return doc && thread ? { ...doc, thread: { state: thread.state, commentCount: thread.commentCount ?? 0 } } : doc;
+    });
   }
 }

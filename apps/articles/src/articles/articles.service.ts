@@ -59,7 +59,7 @@ export class ArticlesService {
         updatedBy: actor,
         outbox: [event],
       });
-      this.outbox.publishSoon({ id, events: [event] });
+      this.outbox.publishSoon({ id, events: doc.outbox });
       return toArticleView(doc);
     } catch (error) {
       if (error instanceof SlugTakenError) throw slugTaken(input.slug);
@@ -113,8 +113,8 @@ export class ArticlesService {
   }
 
   /** From thread.* events: what readers of the story see of its comments. Idempotent by seq. */
-  recordThreadState(articleId: string, state: ThreadState, seq: number): Promise<void> {
-    return this.repository.applyThreadState(articleId, state, seq);
+  recordThreadState(articleId: string, thread: { state: ThreadState; seq: number; commentCount?: number }): Promise<void> {
+    return this.repository.applyThreadState(articleId, thread);
   }
 
   private async load(id: string): Promise<ArticleDocument> {

@@ -1,12 +1,17 @@
 import { Schema } from 'mongoose';
-import { CommentPolicy, EventEnvelope, ThreadState } from '@app/contracts';
-import { addOutboxIndex, outboxFields } from '@app/persistence';
+import { CommentPolicy, ThreadState } from '@app/contracts';
+import { ClosedReason } from './thread.rules';
 
-/** One story's comment thread. Its id is the story's id. */
+/**
+ * One story's comment thread as of its latest change: a snapshot materialized from the
+ * thread_changes log (see thread-change.schema.ts), which is the truth. Its id is the story's id.
+ * It carries no outbox: the only writes to it are whole snapshots, so nothing can be lost when
+ * two of them race (on FerretDB an update rewrites the whole document).
+ */
 export interface ThreadDocument {
   _id: string;
   state: ThreadState;
-  /** Grows by one per change of state or schedule; thread.* events carry it. */
+  /** The seq of the latest change applied; thread.* events carry the seq they produced. */
   seq: number;
   /** The newest article revision applied: older or repeated article events change nothing. */
   articleRevision: number;
@@ -16,10 +21,18 @@ export interface ThreadDocument {
   policy: CommentPolicy;
   closesAt: Date;
   archivesAt: Date;
+  /** See Lifecycle in thread.rules.ts. */
+  closedReason: ClosedReason | null;
+  autoClose: boolean;
+  /** When the sweep must look at the thread next; null when nothing can come by itself. */
+  nextTransitionAt: Date | null;
+  /** Approved comments: recomputed by counting after every import (see ThreadsService.recount). */
+  commentCount: number;
   stateChangedAt: Date;
-  outbox: EventEnvelope<unknown>[];
-  outboxAt?: Date;
 }
+
+/** Everything of a thread but its id: what each change records in full. */
+export type ThreadSnapshot = Omit<ThreadDocument, '_id'>;
 
 export const THREAD_MODEL = 'Thread';
 
@@ -35,10 +48,14 @@ export const ThreadSchema = new Schema<ThreadDocument>(
     policy: { _id: false, closeAfterDays: Number, archiveAfterDays: Number, preModeration: Boolean },
     closesAt: Date,
     archivesAt: Date,
+    closedReason: { type: String, default: null },
+    autoClose: { type: Boolean, default: true },
+    nextTransitionAt: { type: Date, default: null },
+    commentCount: { type: Number, default: 0 },
     stateChangedAt: Date,
-    ...outboxFields,
   },
-  { collection: 'threads', timestamps: true, versionKey: false },
+  { collection: 'threads', timestamps: false, versionKey: false },
 );
 
-addOutboxIndex(ThreadSchema);
+// The sweep: { nextTransitionAt: { $lte: now } } sorted by (nextTransitionAt, _id), paged by the same pair.
+ThreadSchema.index({ nextTransitionAt: 1, _id: 1 });

@@ -1,13 +1,34 @@
-import { Controller, Get, Param, ParseUUIDPipe } from '@nestjs/common';
+import { Body, Controller, Get, HttpCode, Param, ParseUUIDPipe, Post } from '@nestjs/common';
+import { Actor, ThreadActionInput } from '@app/contracts';
+import { ActingUser } from '@app/http';
 import { ThreadsService } from './threads.service';
 
-/** The comments service's own API, reached only through the gateway. */
+/** The comments service's own API for threads, reached only through the gateway (which checks roles). */
 @Controller('threads')
 export class ThreadsController {
   constructor(private readonly threads: ThreadsService) {}
 
+  /** Staff view: state, schedule, count and the audit trail. */
   @Get(':articleId')
-  read(@Param('articleId', ParseUUIDPipe) articleId: string) {
-    return this.threads.read(articleId);
+  detail(@Param('articleId', ParseUUIDPipe) articleId: string) {
+    return this.threads.detail(articleId);
+  }
+
+  @Post(':articleId/close')
+  @HttpCode(200)
+  close(@Param('articleId', ParseUUIDPipe) articleId: string, @Body() input: ThreadActionInput, @ActingUser() actor: Actor) {
+    return this.threads.act(articleId, 'close', actor, input.reason);
+  }
+
+  @Post(':articleId/reopen')
+  @HttpCode(200)
+  reopen(@Param('articleId', ParseUUIDPipe) articleId: string, @Body() input: ThreadActionInput, @ActingUser() actor: Actor) {
+    return this.threads.act(articleId, 'reopen', actor, input.reason);
+  }
+
+  @Post(':articleId/archive')
+  @HttpCode(200)
+  archive(@Param('articleId', ParseUUIDPipe) articleId: string, @Body() input: ThreadActionInput, @ActingUser() actor: Actor) {
+    return this.threads.act(articleId, 'archive', actor, input.reason);
   }
 }

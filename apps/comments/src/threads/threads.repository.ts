@@ -1,23 +1,40 @@
-import { Injectable } from '@nestjs/common';
+import { Injectable, OnModuleInit } from '@nestjs/common';
 import { InjectModel } from '@nestjs/mongoose';
-import { Model } from 'mongoose';
-import { EventEnvelope } from '@app/contracts';
-import { appendToOutbox, isDuplicateKeyError, MongooseOutboxStore } from '@app/persistence';
-import { THREAD_MODEL, ThreadDocument } from './thread.schema';
+import { Model, QueryFilter } from 'mongoose';
+import { isDuplicateKeyError, MongooseOutboxStore } from '@app/persistence';
+import { THREAD_CHANGE_MODEL, ThreadAuditEntry, ThreadChangeDocument } from './thread-change.schema';
+import { THREAD_MODEL, ThreadDocument, ThreadSnapshot } from './thread.schema';
 
-/** All I/O on the threads collection. */
+export type ThreadRecord = ThreadDocument;
+
+/** All I/O on the threads collection and the thread_changes log. */
 @Injectable()
-export class ThreadsRepository {
+export class ThreadsRepository implements OnModuleInit {
   readonly outboxStore: MongooseOutboxStore;
 
-  constructor(@InjectModel(THREAD_MODEL) private readonly model: Model<ThreadDocument>) {
-    this.outboxStore = new MongooseOutboxStore(model as never);
+  constructor(
+    @InjectModel(THREAD_MODEL) private readonly threads: Model<ThreadDocument>,
+    @InjectModel(THREAD_CHANGE_MODEL) private readonly changes: Model<ThreadChangeDocument>,
+  ) {
+    this.outboxStore = new MongooseOutboxStore(changes as never);
   }
 
-  /** Creates the thread with its events; false when it exists already (a redelivered event). */
-  async insertIfAbsent(thread: Omit<ThreadDocument, 'outboxAt'>): Promise<boolean> {
+  /** The indexes must exist before the first change relies on them. */
+  async onModuleInit(): Promise<void> {
+    await Promise.all([this.threads.init(), this.changes.init()]);
+  }
+
+  findById(id: string): Promise<ThreadRecord | null> {
+    return this.threads.findById(id).lean<ThreadRecord>();
+  }
+
+  /**
+   * Records a change; false when a change from the same base seq exists already (someone else
+   * changed the thread first). This insert is the commit point.
+   */
+  async insertChange(change: ThreadChangeDocument): Promise<boolean> {
     try {
-      await this.model.create({ ...thread, outboxAt: new Date() });
+      await this.changes.collection.insertOne({ ...change, ...(change.outbox.length ? { outboxAt: change.at } : {}) } as never);
       return true;
     } catch (error) {
       if (isDuplicateKeyError(error)) return false;
@@ -25,16 +42,50 @@ export class ThreadsRepository {
     }
   }
 
-  findById(id: string): Promise<ThreadDocument | null> {
-    return this.model.findById(id, { outbox: 0 }).lean<ThreadDocument>();
+  /** The thread's latest committed change: the truth the thread document may lag behind. */
+  latestChange(articleId: string): Promise<Pick<ThreadChangeDocument, 'seq' | 'snapshot'> | null> {
+    return this.changes
+      .findOne({ articleId }, { seq: 1, snapshot: 1 })
+      .sort({ seq: -1 })
+      .lean<Pick<ThreadChangeDocument, 'seq' | 'snapshot'>>();
+  }
+
+  /** Every audit line of a thread, oldest first. */
+  async auditOf(articleId: string): Promise<ThreadAuditEntry[]> {
+    const changes = await this.changes
+      .find({ articleId }, { audit: 1, seq: 1 })
+      .sort({ seq: 1 })
+      .lean<Pick<ThreadChangeDocument, 'audit'>[]>();
+    return changes.flatMap((change) => change.audit ?? []);
   }
 
   /**
-   * Changes the thread only if it is still at `seq` (nobody else changed it meanwhile), with the
-   * events announcing the change. Null when it moved on.
+   * Materializes a committed change: writes the snapshot unless the document holds a newer one,
+   * or creates the document. Idempotent; any instance may do it (the writer right after its
+   * commit, or anyone who finds the document behind the log).
    */
-  updateAtSeq(id: string, seq: number, set: Partial<ThreadDocument>, events: EventEnvelope<unknown>[]): Promise<ThreadDocument | null> {
-    const update = events.length ? { $set: set, ...appendToOutbox(events) } : { $set: set };
-    return this.model.findOneAndUpdate({ _id: id, seq }, update, { returnDocument: 'after' }).lean<ThreadDocument>();
+  async applySnapshot(id: string, snapshot: ThreadSnapshot): Promise<void> {
+    const updated = await this.threads.updateOne({ _id: id, seq: { $lt: snapshot.seq } }, { $set: snapshot });
+    if (updated.matchedCount) return;
+    try {
+      await this.threads.collection.insertOne({ _id: id, ...snapshot } as never);
+    } catch (error) {
+      // The document exists with this seq or a newer one: nothing to do.
+      if (!isDuplicateKeyError(error)) throw error;
+    }
+  }
+
+  /**
+   * Threads with a transition due at `now`, in (nextTransitionAt, _id) order, after `after`
+   * (exclusive) so one sweep pass never reads a thread twice. Served by { nextTransitionAt, _id }.
+   */
+  findDue(now: Date, after: { at: Date; id: string } | undefined, limit: number): Promise<ThreadRecord[]> {
+    const filter: QueryFilter<ThreadDocument> = after
+      ? {
+          nextTransitionAt: { $lte: now },
+          $or: [{ nextTransitionAt: { $gt: after.at } }, { nextTransitionAt: after.at, _id: { $gt: after.id } }],
+        }
+      : { nextTransitionAt: { $lte: now } };
+    return this.threads.find(filter).sort({ nextTransitionAt: 1, _id: 1 }).limit(limit).lean<ThreadRecord[]>();
   }
 }

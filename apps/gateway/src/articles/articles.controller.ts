@@ -51,11 +51,4 @@ export class ArticlesController {
   list(@Query() query: ListArticlesQuery) {
     return this.upstream.call('articles', { method: 'GET', path: '/articles', query: { ...query } });
   }
-
-  @Get(':id/comments')
-  @Public()
-  @ApiOperation({ summary: "A story's comment thread: its state and its comments" })
-  thread(@Param('id', id) articleId: string) {
-    return this.upstream.call('comments', { method: 'GET', path: `/threads/${articleId}` });
-  }
 }

@@ -1,11 +1,8 @@
 import { createParamDecorator, ExecutionContext, SetMetadata } from '@nestjs/common';
 import { Actor, Role } from '@app/contracts';
 
-export const PUBLIC_ROUTE = 'auth:public';
+export { Public, PUBLIC_ROUTE } from '@app/http';
 export const REQUIRED_ROLES = 'auth:roles';
-
-/** Anyone may call this route; a token, if sent, must still be valid. */
-export const Public = () => SetMetadata(PUBLIC_ROUTE, true);
 
 /** The caller needs one of these roles (admin always qualifies). */
 export const Roles = (...roles: Role[]) => SetMetadata(REQUIRED_ROLES, roles);

@@ -16,7 +16,12 @@ export function setupOpenApi(app: INestApplication): void {
     .addBearerAuth({ type: 'http', scheme: 'bearer', bearerFormat: 'JWT' })
     .build();
   const document = SwaggerModule.createDocument(app, config);
-  const schemas = validationMetadatasToSchemas({ refPointerPrefix: '#/components/schemas/', classTransformerMetadataStorage: defaultMetadataStorage as never });
+  const schemas = validationMetadatasToSchemas({
+    refPointerPrefix: '#/components/schemas/',
+    classTransformerMetadataStorage: defaultMetadataStorage as never,
+    // Our date rules take a function (a moving "now"); the library only knows fixed dates.
+    additionalConverters: { maxDate: () => ({ type: 'string', format: 'date-time' }), isDate: () => ({ type: 'string', format: 'date-time' }) },
+  });
   document.components = { ...document.components, schemas: { ...(document.components?.schemas ?? {}), ...(schemas as object) } };
   SwaggerModule.setup('docs', app, document, { jsonDocumentUrl: 'docs/json' });
 }

@@ -1,6 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { ArticlePublishedPayload, ArticleUnpublishedPayload, ArticleUpdatedPayload } from '../articles/article.events';
 import { ThreadChangedPayload } from '../threads/thread.events';
+import { CommentImportedPayload } from '../comments/comment.events';
 import { TOPICS, Topic } from '../topics';
 import { validatePlain } from '../validation';
 import { EventEnvelope, EventMeta } from './event-envelope';
@@ -25,6 +26,8 @@ export const EVENTS = {
   'thread.archived': { version: 1, topic: TOPICS.COMMENTS, payload: ThreadChangedPayload },
   'thread.hidden': { version: 1, topic: TOPICS.COMMENTS, payload: ThreadChangedPayload },
   'thread.rescheduled': { version: 1, topic: TOPICS.COMMENTS, payload: ThreadChangedPayload },
+  'thread.count_changed': { version: 1, topic: TOPICS.COMMENTS, payload: ThreadChangedPayload },
+  'comment.imported': { version: 1, topic: TOPICS.COMMENTS, payload: CommentImportedPayload },
 } as const satisfies Record<string, EventDefinition>;
 
 export type EventType = keyof typeof EVENTS;

@@ -9,7 +9,20 @@ import { Actor } from '../actor';
 export const THREAD_STATES = ['open', 'closed', 'archived', 'hidden'] as const;
 export type ThreadState = (typeof THREAD_STATES)[number];
 
-export const THREAD_CHANGE_REASONS = ['published', 'expired', 'manual', 'unpublished', 'republished', 'rescheduled'] as const;
+/**
+ * Why a thread changed. `expired`: its close or archive time came (the sweep). `manual`: a
+ * moderator or editor acted (the event names them). `rescheduled`: the story's publishedAt or
+ * policy moved the deadlines. `comments_imported`: an import changed the approved count.
+ */
+export const THREAD_CHANGE_REASONS = [
+  'published',
+  'expired',
+  'manual',
+  'unpublished',
+  'republished',
+  'rescheduled',
+  'comments_imported',
+] as const;
 export type ThreadChangeReason = (typeof THREAD_CHANGE_REASONS)[number];
 
 /**
@@ -51,4 +64,13 @@ export class ThreadChangedPayload {
   @IsString()
   @Length(1, 1000)
   note?: string;
+
+  /**
+   * Approved comments in the thread after the change. Always set by the comments service;
+   * optional only so events recorded before it existed still validate.
+   */
+  @IsOptional()
+  @IsInt()
+  @Min(0)
+  commentCount?: number;
 }

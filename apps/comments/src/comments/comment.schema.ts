@@ -1,0 +1,51 @@
+import { Schema } from 'mongoose';
+import { CommentAuthor, CommentSource, CommentStatus, EventEnvelope } from '@app/contracts';
+import { addOutboxIndex, outboxFields } from '@app/persistence';
+
+/** One comment under a story. */
+export interface CommentDocument {
+  _id: string;
+  articleId: string;
+  author: CommentAuthor;
+  body: string;
+  postedAt: Date;
+  status: CommentStatus;
+  source: CommentSource;
+  /** The comment's id in the system it was imported from; null for readers' comments. */
+  externalId: string | null;
+  /**
+   * Always set, unique per story: `import:<externalId>` or `reader:<id>`. FerretDB has no partial
+   * indexes, so a unique index on externalId alone would collide on the readers' nulls.
+   */
+  importKey: string;
+  outbox: EventEnvelope<unknown>[];
+  outboxAt?: Date;
+}
+
+export const COMMENT_MODEL = 'Comment';
+
+export const importKeyOf = (externalId: string) => `import:${externalId}`;
+
+export const CommentSchema = new Schema<CommentDocument>(
+  {
+    _id: { type: String, required: true },
+    articleId: { type: String, required: true },
+    author: { _id: false, id: String, name: { type: String, required: true } },
+    body: { type: String, required: true },
+    postedAt: { type: Date, required: true },
+    status: { type: String, required: true },
+    source: { type: String, required: true },
+    externalId: { type: String, default: null },
+    importKey: { type: String, required: true },
+    ...outboxFields,
+  },
+  { collection: 'comments', timestamps: true, versionKey: false },
+);
+
+// Import idempotency: an (articleId, importKey) pair is stored once; also the import's
+// { articleId, importKey: { $in: [...] } } look-up of what a batch already holds.
+CommentSchema.index({ articleId: 1, importKey: 1 }, { unique: true });
+// The thread read: { articleId, status: 'approved' } oldest first, paged by (postedAt, _id);
+// and the approved count { articleId, status: 'approved' }.
+CommentSchema.index({ articleId: 1, status: 1, postedAt: 1, _id: 1 });
+addOutboxIndex(CommentSchema);

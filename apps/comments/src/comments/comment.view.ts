@@ -1,0 +1,39 @@
+import { ThreadState } from '@app/contracts';
+import { CommentRecord } from './comments.repository';
+
+/** One comment as readers see it. */
+export interface CommentView {
+  id: string;
+  author: { name: string };
+  body: string;
+  postedAt: string;
+}
+
+/** GET /api/v1/articles/:id/comments: the thread's state and count, and a page of its comments. */
+export interface ThreadCommentsView {
+  articleId: string;
+  state: ThreadState;
+  closesAt: string;
+  archivesAt: string;
+  /** Approved comments in the whole thread (not only this page); 0 when none. */
+  commentCount: number;
+  comments: CommentView[];
+  nextCursor: string | null;
+}
+
+export const toCommentView = (comment: CommentRecord): CommentView => ({
+  id: comment._id,
+  author: { name: comment.author.name },
+  body: comment.body,
+  postedAt: comment.postedAt.toISOString(),
+});
+
+/** What POST …/comments/import answers. */
+export interface ImportResultView {
+  articleId: string;
+  /** Comments stored by this call. */
+  imported: number;
+  /** Comments of the batch the thread held already (same externalId): left as they were. */
+  skipped: number;
+  commentCount: number;
+}

@@ -1,0 +1,82 @@
+import { Injectable, OnModuleInit } from '@nestjs/common';
+import { InjectModel } from '@nestjs/mongoose';
+import { Model, QueryFilter } from 'mongoose';
+import { MongooseOutboxStore } from '@app/persistence';
+import { COMMENT_MODEL, CommentDocument } from './comment.schema';
+
+export type CommentRecord = Omit<CommentDocument, 'outbox' | 'outboxAt'>;
+
+interface WriteError {
+  index: number;
+  code?: number;
+}
+
+/** All I/O on the comments collection. */
+@Injectable()
+export class CommentsRepository implements OnModuleInit {
+  readonly outboxStore: MongooseOutboxStore;
+
+  constructor(@InjectModel(COMMENT_MODEL) private readonly model: Model<CommentDocument>) {
+    this.outboxStore = new MongooseOutboxStore(model as never);
+  }
+
+  /** The unique index must exist before the first import relies on it. */
+  async onModuleInit(): Promise<void> {
+    await this.model.init();
+  }
+
+  /** Which of these import keys the story holds already. */
+  async existingImportKeys(articleId: string, importKeys: string[]): Promise<Set<string>> {
+    if (!importKeys.length) return new Set();
+    const docs = await this.model
+      .find({ articleId, importKey: { $in: importKeys } }, { importKey: 1 })
+      .lean<{ importKey: string }[]>();
+    return new Set(docs.map((doc) => doc.importKey));
+  }
+
+  /**
+   * Inserts the comments that are not there yet and returns those it inserted. A comment whose
+   * (articleId, importKey) exists already (a concurrent import of the same batch) is skipped.
+   */
+  async insertNew(comments: CommentDocument[]): Promise<CommentDocument[]> {
+    if (!comments.length) return [];
+    const now = new Date();
+    try {
+      // The driver's insertMany: one round trip, and with ordered: false every comment is tried.
+      await this.model.collection.insertMany(
+        comments.map((comment) => ({ ...comment, outboxAt: now, createdAt: now, updatedAt: now })) as never[],
+        { ordered: false },
+      );
+      return comments;
+    } catch (error) {
+      const writeErrors = duplicateOnly(error);
+      if (!writeErrors) throw error;
+      const failed = new Set(writeErrors.map((e) => e.index));
+      return comments.filter((_, index) => !failed.has(index));
+    }
+  }
+
+  /** Approved comments of a story, oldest first, after `after` (exclusive). */
+  pageApproved(articleId: string, after: { postedAt: Date; id: string } | undefined, limit: number): Promise<CommentRecord[]> {
+    const filter: QueryFilter<CommentDocument> = { articleId, status: 'approved' };
+    if (after) {
+      filter.$or = [{ postedAt: { $gt: after.postedAt } }, { postedAt: after.postedAt, _id: { $gt: after.id } }];
+    }
+    return this.model
+      .find(filter, { outbox: 0, outboxAt: 0 })
+      .sort({ postedAt: 1, _id: 1 })
+      .limit(limit)
+      .lean<CommentRecord[]>();
+  }
+
+  countApproved(articleId: string): Promise<number> {
+    return this.model.countDocuments({ articleId, status: 'approved' });
+  }
+}
+
+/** The write errors of a bulk insert when every one of them is a duplicate key; else undefined. */
+function duplicateOnly(error: unknown): WriteError[] | undefined {
+  const raw = (error as { writeErrors?: unknown })?.writeErrors;
+  const list = (Array.isArray(raw) ? raw : raw ? [raw] : []) as WriteError[];
+  return list.length && list.every((e) => e.code === 11000) ? list : undefined;
+}

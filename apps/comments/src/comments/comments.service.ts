@@ -1,0 +1,108 @@
+import { Inject, Injectable, Logger } from '@nestjs/common';
+import { randomUUID } from 'node:crypto';
+import { Actor, CommentImportedPayload, createEvent, ImportCommentsInput, ListCommentsQuery } from '@app/contracts';
+import { eventMeta, OutboxRelay } from '@app/kafka';
+import { ThreadsService } from '../threads/threads.service';
+import { threadHidden } from '../threads/threads.errors';
+import { CommentDocument, importKeyOf } from './comment.schema';
+import { ImportResultView, ThreadCommentsView, toCommentView } from './comment.view';
+import { invalidCursor } from './comments.errors';
+import { CommentRecord, CommentsRepository } from './comments.repository';
+
+export const COMMENTS_OUTBOX = Symbol('COMMENTS_OUTBOX');
+
+/** Reading a thread's comments, and moving a newsroom's existing comments in. */
+@Injectable()
+export class CommentsService {
+  private readonly log = new Logger(CommentsService.name);
+
+  constructor(
+    private readonly repository: CommentsRepository,
+    private readonly threads: ThreadsService,
+    @Inject(COMMENTS_OUTBOX) private readonly outbox: OutboxRelay,
+  ) {}
+
+  /** The thread's state and count and a page of its approved comments, oldest first; for every state but hidden. */
+  async readThread(articleId: string, query: ListCommentsQuery): Promise<ThreadCommentsView> {
+    const after = query.cursor ? decodeCursor(query.cursor) : undefined;
+    const thread = await this.threads.findReadable(articleId);
+    const docs = await this.repository.pageApproved(articleId, after, query.limit + 1);
+    const page = docs.slice(0, query.limit);
+    const last = page[page.length - 1];
+    return {
+      articleId,
+      state: thread.state,
+      closesAt: thread.closesAt.toISOString(),
+      archivesAt: thread.archivesAt.toISOString(),
+      commentCount: thread.commentCount ?? 0,
+      comments: page.map(toCommentView),
+      nextCursor: docs.length > query.limit && last ? encodeCursor(last) : null,
+    };
+  }
+
+  /**
+   * Stores comments from another system as approved, source import, whatever the thread's state
+   * (moving an archive in is the point). Idempotent by externalId: what the thread holds already
+   * is skipped, so the same batch twice changes nothing. Each stored comment carries its
+   * comment.imported event; then the thread's count is recomputed by counting (see
+   * ThreadsService.recount), which also repairs a count left behind by a crash between the two
+   * writes: importing the batch again fixes it.
+   */
+  async import(articleId: string, input: ImportCommentsInput, actor: Actor): Promise<ImportResultView> {
+    const thread = await this.threads.findExisting(articleId);
+    if (thread.state === 'hidden') throw threadHidden(articleId);
+    const existing = await this.repository.existingImportKeys(
+      articleId,
+      input.comments.map((comment) => importKeyOf(comment.externalId)),
+    );
+    const meta = eventMeta('comments');
+    const fresh: CommentDocument[] = input.comments
+      .filter((comment) => !existing.has(importKeyOf(comment.externalId)))
+      .map((comment) => {
+        const id = randomUUID();
+        const payload: CommentImportedPayload = {
+          commentId: id,
+          articleId,
+          externalId: comment.externalId,
+          author: { name: comment.authorName },
+          body: comment.body,
+          postedAt: comment.postedAt,
+          status: 'approved',
+          source: 'import',
+        };
+        return {
+          _id: id,
+          articleId,
+          author: { name: comment.authorName },
+          body: comment.body,
+          postedAt: comment.postedAt,
+          status: 'approved',
+          source: 'import',
+          externalId: comment.externalId,
+          importKey: importKeyOf(comment.externalId),
+          outbox: [createEvent('comment.imported', articleId, payload, meta)],
+        };
+      });
+    const inserted = await this.repository.insertNew(fresh);
+    // One batched publication for the whole import; the relay's poller is the safety net.
+    if (inserted.length) await this.outbox.flush();
+    const commentCount = await this.threads.recount(articleId, () => this.repository.countApproved(articleId));
+    const result = { articleId, imported: inserted.length, skipped: input.comments.length - inserted.length, commentCount };
+    this.log.log({ msg: 'imported comments', ...result, by: actor.id });
+    return result;
+  }
+}
+
+const encodeCursor = (comment: CommentRecord) =>
+  Buffer.from(JSON.stringify([comment.postedAt.toISOString(), comment._id])).toString('base64url');
+
+function decodeCursor(cursor: string): { postedAt: Date; id: string } {
+  try {
+    const [postedAt, id] = JSON.parse(Buffer.from(cursor, 'base64url').toString()) as [unknown, unknown];
+    const date = new Date(String(postedAt));
+    if (typeof postedAt !== 'string' || typeof id !== 'string' || Number.isNaN(date.getTime())) throw new Error();
+    return { postedAt: date, id };
+  } catch {
+    throw invalidCursor();
+  }
+}

@@ -1,0 +1,29 @@
+import { ConfigError, loadConfig } from './load-config';
+import { DatabaseServiceConfig } from './service.config';
+
+class TestConfig extends DatabaseServiceConfig {
+  override PORT: number = 3999;
+}
+
+describe('loadConfig', () => {
+  it('applies defaults and converts values from their text form', () => {
+    const config = loadConfig(TestConfig, { MONGO_URL: 'mongodb://db:27017/x', KAFKA_BROKERS: 'a:9092, b:9093', KAFKA_PARTITIONS: '12' });
+    expect(config).toMatchObject({ PORT: 3999, KAFKA_BROKERS: ['a:9092', 'b:9093'], KAFKA_PARTITIONS: 12, LOG_LEVEL: 'info', KAFKA_HANDLER_ATTEMPTS: 5 });
+  });
+
+  it('treats an empty variable as unset', () => {
+    expect(loadConfig(TestConfig, { MONGO_URL: 'mongodb://db/x', KAFKA_PARTITIONS: '' }).KAFKA_PARTITIONS).toBe(6);
+  });
+
+  it('lists every bad variable by name at once', () => {
+    let error: unknown;
+    try {
+      loadConfig(TestConfig, { MONGO_URL: 'postgres://nope', PORT: '70000', KAFKA_BROKERS: 'no-port', LOG_LEVEL: 'loud' });
+    } catch (caught) {
+      error = caught;
+    }
+    expect(error).toBeInstanceOf(ConfigError);
+    const problems = (error as ConfigError).problems.join('\n');
+    for (const name of ['MONGO_URL', 'PORT', 'KAFKA_BROKERS', 'LOG_LEVEL']) expect(problems).toContain(name);
+  });
+});

@@ -1,0 +1,55 @@
+import { Transform, Type } from 'class-transformer';
+import { IsDate, IsIn, IsOptional, IsString, IsUUID, Length, ValidateNested } from 'class-validator';
+
+export const COMMENT_STATUSES = ['pending', 'approved', 'rejected'] as const;
+export type CommentStatus = (typeof COMMENT_STATUSES)[number];
+
+export const COMMENT_SOURCES = ['import', 'reader'] as const;
+export type CommentSource = (typeof COMMENT_SOURCES)[number];
+
+/** Who wrote a comment: a reader's login id (absent for imported comments) and the name shown. */
+export class CommentAuthor {
+  @IsOptional()
+  @IsString()
+  @Length(1, 200)
+  id?: string;
+
+  @Transform(({ value }) => (typeof value === 'string' ? value.trim() : value))
+  @IsString()
+  @Length(1, 200)
+  name: string;
+}
+
+/**
+ * comment.imported: one comment moved in from another system, stored approved. Keyed by the
+ * story id, like every event about a story. The thread's new count follows as thread.count_changed.
+ */
+export class CommentImportedPayload {
+  @IsUUID()
+  commentId: string;
+
+  @IsUUID()
+  articleId: string;
+
+  @IsString()
+  @Length(1, 200)
+  externalId: string;
+
+  @ValidateNested()
+  @Type(() => CommentAuthor)
+  author: CommentAuthor;
+
+  @IsString()
+  @Length(1, 20_000)
+  body: string;
+
+  @Type(() => Date)
+  @IsDate()
+  postedAt: Date;
+
+  @IsIn(COMMENT_STATUSES)
+  status: CommentStatus;
+
+  @IsIn(COMMENT_SOURCES)
+  source: CommentSource;
+}

@@ -1,0 +1,78 @@
+import { Transform, Type } from 'class-transformer';
+import {
+  ArrayMaxSize,
+  ArrayMinSize,
+  ArrayUnique,
+  IsArray,
+  IsDate,
+  IsInt,
+  IsOptional,
+  IsString,
+  Length,
+  Max,
+  MaxDate,
+  Min,
+  ValidateNested,
+} from 'class-validator';
+
+const trim = ({ value }: { value: unknown }) => (typeof value === 'string' ? value.trim() : value);
+/** Only a full ISO-8601 string with a time zone becomes a Date; anything else stays and fails @IsDate. */
+const isoDate = ({ value }: { value: unknown }) =>
+  typeof value === 'string' && /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}(:\d{2}(\.\d+)?)?(Z|[+-]\d{2}:\d{2})$/.test(value) &&
+  !Number.isNaN(Date.parse(value))
+    ? new Date(value)
+    : value;
+/** A comment cannot have been posted in the future; a day of slack for clocks. */
+const LATEST_POSTED_AT = () => new Date(Date.now() + 24 * 3600 * 1000);
+
+export const MAX_IMPORT_BATCH = 1000;
+export const MAX_COMMENT_BODY = 20_000;
+
+/** One comment moved in from another system, as it appeared there. */
+export class ImportedCommentInput {
+  /** The comment's id in the system it comes from: what makes a repeated import a no-op. */
+  @Transform(trim)
+  @IsString()
+  @Length(1, 200)
+  externalId: string;
+
+  @Transform(trim)
+  @IsString()
+  @Length(1, 200)
+  authorName: string;
+
+  @Transform(isoDate)
+  @IsDate({ message: 'postedAt must be an ISO-8601 date-time with a time zone, e.g. 2015-07-21T12:08:00Z' })
+  @MaxDate(LATEST_POSTED_AT, { message: 'postedAt must not be in the future' })
+  postedAt: Date;
+
+  @Transform(trim)
+  @IsString()
+  @Length(1, MAX_COMMENT_BODY)
+  body: string;
+}
+
+/** POST /api/v1/articles/:id/comments/import. */
+export class ImportCommentsInput {
+  @IsArray()
+  @ArrayMinSize(1)
+  @ArrayMaxSize(MAX_IMPORT_BATCH)
+  @ArrayUnique((comment: ImportedCommentInput) => comment?.externalId, { message: 'each externalId may appear only once per batch' })
+  @ValidateNested({ each: true })
+  @Type(() => ImportedCommentInput)
+  comments: ImportedCommentInput[];
+}
+
+/** GET /api/v1/articles/:id/comments: oldest first, cursor-paged. */
+export class ListCommentsQuery {
+  @IsOptional()
+  @IsString()
+  @Length(1, 500)
+  cursor?: string;
+
+  @Type(() => Number)
+  @IsInt()
+  @Min(1)
+  @Max(100)
+  limit: number = 50;
+}

@@ -1,0 +1,88 @@
+import { randomUUID } from 'node:crypto';
+import { KafkaMessage } from 'kafkajs';
+import { createEvent } from '@app/contracts';
+import { ServiceConfig } from '@app/config';
+import { EventPublisher } from './event-publisher';
+import { KafkaClient } from './kafka.client';
+import { KafkaEventServer } from './kafka-event.server';
+import { TopicAdmin } from './topic-admin';
+
+const unpublished = () =>
+  createEvent('article.unpublished', 'story-1', { articleId: randomUUID(), revision: 2, unpublishedAt: new Date() }, { producer: 'articles', correlationId: 'c' });
+
+const kafkaMessage = (value: string, offset = '7'): KafkaMessage =>
+  ({ key: Buffer.from('story-1'), value: Buffer.from(value), offset, headers: {}, timestamp: '0', attributes: 0 }) as KafkaMessage;
+
+describe('KafkaEventServer', () => {
+  let deadLetters: { topic: string; headers: Record<string, unknown>; value: unknown }[];
+  let server: KafkaEventServer;
+  const heartbeat = jest.fn(async () => undefined);
+
+  beforeEach(() => {
+    deadLetters = [];
+    const publisher = {
+      sendRaw: async (topic: string, messages: { headers: Record<string, unknown>; value: unknown }[]) => {
+        deadLetters.push(...messages.map((m) => ({ topic, headers: m.headers, value: m.value })));
+      },
+    } as unknown as EventPublisher;
+    const config = { KAFKA_HANDLER_ATTEMPTS: 3, KAFKA_RETRY_BACKOFF_MS: 1, KAFKA_PARTITIONS: 3 } as ServiceConfig;
+    server = new KafkaEventServer({} as KafkaClient, {} as TopicAdmin, publisher, config, { service: 'comments' });
+  });
+
+  const deliver = (value: string) =>
+    (server as unknown as { onMessage: (...args: unknown[]) => Promise<void> }).onMessage('articles.events', 2, kafkaMessage(value), heartbeat);
+
+  it('hands a valid event to its handler once', async () => {
+    const handler = jest.fn(async () => undefined);
+    server.addHandler('article.unpublished', handler, true);
+    const event = unpublished();
+    await deliver(JSON.stringify(event));
+    expect(handler).toHaveBeenCalledTimes(1);
+    expect(handler.mock.calls[0]).toEqual([expect.objectContaining({ id: event.id, type: 'article.unpublished' }), expect.anything()]);
+    expect(deadLetters).toEqual([]);
+  });
+
+  it('retries a failing handler, then dead-letters with the error and lets the partition move on', async () => {
+    const handler = jest.fn(async () => {
+      throw new Error('database said no');
+    });
+    server.addHandler('article.unpublished', handler, true);
+    await deliver(JSON.stringify(unpublished()));
+    expect(handler).toHaveBeenCalledTimes(3);
+    expect(deadLetters).toHaveLength(1);
+    expect(deadLetters[0].topic).toBe('comments.dlq');
+    expect(deadLetters[0].headers).toMatchObject({
+      'dlq-reason': 'handler_failed',
+      'dlq-error': 'database said no',
+      'dlq-attempts': '3',
+      'dlq-origin-topic': 'articles.events',
+      'dlq-origin-partition': '2',
+      'dlq-origin-offset': '7',
+      'dlq-consumer-group': 'comments',
+    });
+  });
+
+  it('succeeds on a retry without dead-lettering', async () => {
+    let calls = 0;
+    server.addHandler('article.unpublished', async () => {
+      if (++calls < 2) throw new Error('transient');
+    }, true);
+    await deliver(JSON.stringify(unpublished()));
+    expect(calls).toBe(2);
+    expect(deadLetters).toEqual([]);
+  });
+
+  it('dead-letters malformed events at once, and ignores events it has no handler for', async () => {
+    const handler = jest.fn();
+    server.addHandler('article.unpublished', handler, true);
+    await deliver('{oops');
+    expect(deadLetters.map((d) => d.headers['dlq-reason'])).toEqual(['malformed']);
+    const other = createEvent('thread.hidden', 'k', {
+      articleId: randomUUID(), seq: 2, state: 'hidden', reason: 'unpublished', closesAt: new Date(), archivesAt: new Date(), changedAt: new Date(),
+    }, { producer: 'comments', correlationId: 'c' });
+    await deliver(JSON.stringify(other));
+    await deliver(JSON.stringify({ ...other, version: 9 }));
+    expect(deadLetters).toHaveLength(1);
+    expect(handler).not.toHaveBeenCalled();
+  });
+});

@@ -1,0 +1,3 @@
+export * from './article.factory';
+export * from './eventually';
+export * from './tokens';

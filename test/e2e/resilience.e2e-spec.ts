@@ -1,0 +1,68 @@
+import { ChildProcess } from 'node:child_process';
+import { TOPICS } from '@app/contracts';
+import { articleInput, eventually } from '@app/testing';
+import { api, editorToken } from '../support/api';
+import { readTopic } from '../support/kafka';
+import { withDatabase } from '../support/mongo';
+import { ServiceName, startService, stopProcess, system, waitReady } from '../support/services';
+
+/** The newest process of each service this file started (the global setup's until then). */
+const current = new Map<ServiceName, ChildProcess>();
+
+async function killAndRestart(name: ServiceName, whileDown: () => Promise<void>) {
+  const sut = system();
+  await stopProcess(current.get(name)?.pid ?? sut.pids[name], 'SIGKILL');
+  await whileDown();
+  current.set(name, startService(sut, name));
+  await waitReady(sut.ports[name]);
+}
+
+const publish = async () => {
+  const response = await api('POST', '/api/v1/articles', { token: editorToken(), body: articleInput() });
+  expect(response.status).toBe(201);
+  return response.body.id as string;
+};
+
+describe('a service killed mid-stream', () => {
+  it('loses no event: every story published around a kill -9 of the comments service gets its thread once', async () => {
+    const ids: string[] = [];
+    for (let i = 0; i < 10; i++) ids.push(await publish());
+    await killAndRestart('comments', async () => {
+      for (let i = 0; i < 10; i++) ids.push(await publish());
+    });
+    for (let i = 0; i < 10; i++) ids.push(await publish());
+
+    await eventually(
+      async () => {
+        const count = await withDatabase('comments', (db) => db.collection('threads').countDocuments({ _id: { $in: ids as never[] }, state: 'open' }));
+        expect(count).toBe(ids.length);
+      },
+      { timeoutMs: 60_000 },
+    );
+    for (const id of ids) expect((await api('GET', `/api/v1/articles/${id}/comments`)).body.state).toBe('open');
+    const opened = await readTopic(TOPICS.COMMENTS, (m) => ids.includes(m.key ?? '') && (m.value ?? '').includes('"thread.opened"'), (m) => m.length >= ids.length);
+    // At least once on the wire; each story's thread was opened by exactly one state change.
+    expect(new Set(opened.map((m) => m.key))).toEqual(new Set(ids));
+    expect(new Set(opened.map((m) => JSON.parse(m.value!).id)).size).toBe(ids.length);
+  });
+
+  it('loses no event when the articles service is killed right after answering', async () => {
+    const ids: string[] = [];
+    await killAndRestart('articles', async () => {
+      // The gateway answers 503 while articles is down; nothing is half-done.
+      const response = await api('POST', '/api/v1/articles', { token: editorToken(), body: articleInput() });
+      expect(response.status).toBe(503);
+      expect(response.body.code).toBe('service_unavailable');
+    });
+    for (let i = 0; i < 5; i++) ids.push(await publish());
+    await killAndRestart('articles', async () => undefined);
+    await eventually(
+      async () => {
+        for (const id of ids) expect((await api('GET', `/api/v1/articles/${id}/comments`)).status).toBe(200);
+      },
+      { timeoutMs: 60_000 },
+    );
+    const left = await withDatabase('articles', (db) => db.collection('articles').countDocuments({ _id: { $in: ids as never[] }, outboxAt: { $exists: true } }));
+    expect(left).toBe(0);
+  });
+});

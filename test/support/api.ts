@@ -1,0 +1,32 @@
+import { signToken, TokenOptions } from '@app/testing';
+import { system } from './services';
+
+export interface ApiResponse<T = any> {
+  status: number;
+  headers: Headers;
+  body: T;
+}
+
+/** One call to the gateway's public API, as a client would make it. */
+export async function api<T = any>(
+  method: string,
+  path: string,
+  options: { token?: string; body?: unknown; rawBody?: string; headers?: Record<string, string> } = {},
+): Promise<ApiResponse<T>> {
+  const headers: Record<string, string> = { ...options.headers };
+  if (options.token) headers.authorization = `Bearer ${options.token}`;
+  const payload = options.rawBody ?? (options.body === undefined ? undefined : JSON.stringify(options.body));
+  if (payload !== undefined && !headers['content-type']) headers['content-type'] = 'application/json';
+  const response = await fetch(`http://127.0.0.1:${system().ports.gateway}${path}`, { method, headers, body: payload });
+  const text = await response.text();
+  let body: unknown = text;
+  try {
+    body = text ? JSON.parse(text) : undefined;
+  } catch {
+    // not JSON: keep the text
+  }
+  return { status: response.status, headers: response.headers, body: body as T };
+}
+
+export const tokenFor = (options: TokenOptions = {}) => signToken(system().jwtSecret, options);
+export const editorToken = () => tokenFor({ sub: 'editor-1', name: 'Christine Stuart', roles: ['editor'] });

@@ -1,0 +1,134 @@
+import { ChildProcess, spawn } from 'node:child_process';
+import fs from 'node:fs';
+import net from 'node:net';
+import path from 'node:path';
+import { ROOT } from './infrastructure';
+
+export type ServiceName = 'gateway' | 'articles' | 'comments' | 'moderation';
+export const SERVICES: ServiceName[] = ['articles', 'comments', 'moderation', 'gateway'];
+
+/** Everything a test needs to reach the system the global setup started. */
+export interface SystemUnderTest {
+  runId: string;
+  /** When the global setup began: tests read topics from here on, not their whole history. */
+  startedAt: number;
+  kafkaBrokers: string;
+  mongoUrlBase: string;
+  jwtSecret: string;
+  ports: Record<ServiceName, number>;
+  pids: Record<ServiceName, number>;
+  logDir: string;
+}
+
+const SYSTEM_ENV = 'E2E_SYSTEM';
+
+export const publishSystem = (system: SystemUnderTest) => (process.env[SYSTEM_ENV] = JSON.stringify(system));
+
+export function system(): SystemUnderTest {
+  const raw = process.env[SYSTEM_ENV];
+  if (!raw) throw new Error('E2E_SYSTEM is not set: run e2e tests through jest (the global setup starts the system)');
+  return JSON.parse(raw) as SystemUnderTest;
+}
+
+export const databaseOf = (sut: SystemUnderTest, service: Exclude<ServiceName, 'gateway'>) => `e2e_${sut.runId}_${service}`;
+/**
+ * Stable across runs: a run's services go on from the offsets the previous run committed instead
+ * of replaying the topics' whole history (each run still has its own databases).
+ */
+export const consumerGroupOf = (_sut: SystemUnderTest, service: ServiceName) => `${service}-e2e`;
+
+/** The environment a service process gets in tests: short intervals so nothing waits long. */
+export function serviceEnv(sut: SystemUnderTest, name: ServiceName, port: number): NodeJS.ProcessEnv {
+  const env: NodeJS.ProcessEnv = {
+    PATH: process.env.PATH,
+    NODE_ENV: 'test',
+    LOG_LEVEL: process.env.E2E_LOG_LEVEL ?? 'info',
+    PORT: String(port),
+    KAFKA_BROKERS: sut.kafkaBrokers,
+    KAFKA_GROUP_ID: consumerGroupOf(sut, name),
+    KAFKA_RETRY_BACKOFF_MS: '50',
+    KAFKA_HANDLER_ATTEMPTS: '3',
+    OUTBOX_POLL_MS: '500',
+    // Fast failover when a test kills a service.
+    KAFKA_SESSION_TIMEOUT_MS: '6000',
+    THREAD_SWEEP_INTERVAL_MS: '500',
+  };
+  if (name === 'gateway') {
+    Object.assign(env, {
+      JWT_SECRET: sut.jwtSecret,
+      ARTICLES_URL: `http://127.0.0.1:${sut.ports.articles}`,
+      COMMENTS_URL: `http://127.0.0.1:${sut.ports.comments}`,
+      MODERATION_URL: `http://127.0.0.1:${sut.ports.moderation}`,
+    });
+  } else {
+    env.MONGO_URL = `${sut.mongoUrlBase}/${databaseOf(sut, name)}`;
+  }
+  return env;
+}
+
+/** Starts one service from the build, logging to a file; its pid is recorded for teardown. */
+export function startService(sut: SystemUnderTest, name: ServiceName, port = sut.ports[name]): ChildProcess {
+  const log = fs.openSync(path.join(sut.logDir, `${name}-${port}.log`), 'a');
+  const child = spawn(process.execPath, [path.join(ROOT, 'dist', 'apps', name, 'src', 'main.js')], {
+    env: serviceEnv(sut, name, port),
+    stdio: ['ignore', log, log],
+    // Its own process group: a service restarted by a test outlives the jest worker that
+    // started it, and the global teardown stops it by the pid recorded below.
+    detached: true,
+  });
+  child.unref();
+  fs.closeSync(log);
+  fs.appendFileSync(path.join(sut.logDir, 'pids'), `${child.pid}\n`);
+  return child;
+}
+
+export async function waitReady(port: number, timeoutMs = 60_000): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  let last = 'no answer';
+  while (Date.now() < deadline) {
+    try {
+      const response = await fetch(`http://127.0.0.1:${port}/health/ready`, { signal: AbortSignal.timeout(2_000) });
+      if (response.ok) return;
+      last = `${response.status} ${await response.text()}`;
+    } catch (error) {
+      last = (error as Error).message;
+    }
+    await new Promise((resolve) => setTimeout(resolve, 250));
+  }
+  throw new Error(`service on port ${port} not ready after ${timeoutMs} ms: ${last}`);
+}
+
+/** Sends a signal and waits until the process is gone. */
+export async function stopProcess(pid: number, signal: NodeJS.Signals = 'SIGTERM', timeoutMs = 15_000): Promise<void> {
+  try {
+    process.kill(pid, signal);
+  } catch {
+    return;
+  }
+  const deadline = Date.now() + timeoutMs;
+  while (Date.now() < deadline) {
+    try {
+      process.kill(pid, 0);
+    } catch {
+      return;
+    }
+    await new Promise((resolve) => setTimeout(resolve, 100));
+  }
+  process.kill(pid, 'SIGKILL');
+}
+
+export async function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const server = net.createServer();
+    server.once('error', reject);
+    server.listen(0, '127.0.0.1', () => {
+      const { port } = server.address() as net.AddressInfo;
+      server.close(() => resolve(port));
+    });
+  });
+}
+
+export function tailLog(sut: SystemUnderTest, name: ServiceName, lines = 40): string {
+  const file = path.join(sut.logDir, `${name}-${sut.ports[name]}.log`);
+  return fs.existsSync(file) ? fs.readFileSync(file, 'utf8').split('\n').slice(-lines).join('\n') : '(no log)';
+}
