@@ -10,3 +10,6 @@ export * from './threads/thread.events';
 export * from './threads/thread.input';
 export * from './topics';
 export * from './validation';
+export * from './comments/comment.submission';
+export * from './moderation/moderation.events';
+export * from './moderation/moderation.input';

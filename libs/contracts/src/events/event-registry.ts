@@ -2,6 +2,8 @@ import { randomUUID } from 'node:crypto';
 import { ArticlePublishedPayload, ArticleUnpublishedPayload, ArticleUpdatedPayload } from '../articles/article.events';
 import { ThreadChangedPayload } from '../threads/thread.events';
 import { CommentImportedPayload } from '../comments/comment.events';
+import { CommentStatusChangedPayload, CommentSubmittedPayload } from '../comments/comment.submission';
+import { CommentReportedPayload, ModerationDecidedPayload, UserSanctionPayload } from '../moderation/moderation.events';
 import { TOPICS, Topic } from '../topics';
 import { validatePlain } from '../validation';
 import { EventEnvelope, EventMeta } from './event-envelope';
@@ -28,6 +30,16 @@ export const EVENTS = {
   'thread.rescheduled': { version: 1, topic: TOPICS.COMMENTS, payload: ThreadChangedPayload },
   'thread.count_changed': { version: 1, topic: TOPICS.COMMENTS, payload: ThreadChangedPayload },
   'comment.imported': { version: 1, topic: TOPICS.COMMENTS, payload: CommentImportedPayload },
+  'comment.submitted': { version: 1, topic: TOPICS.COMMENTS, payload: CommentSubmittedPayload },
+  'comment.edited': { version: 1, topic: TOPICS.COMMENTS, payload: CommentSubmittedPayload },
+  'comment.approved': { version: 1, topic: TOPICS.COMMENTS, payload: CommentStatusChangedPayload },
+  'comment.held': { version: 1, topic: TOPICS.COMMENTS, payload: CommentStatusChangedPayload },
+  'comment.rejected': { version: 1, topic: TOPICS.COMMENTS, payload: CommentStatusChangedPayload },
+  'comment.deleted': { version: 1, topic: TOPICS.COMMENTS, payload: CommentStatusChangedPayload },
+  'comment.reported': { version: 1, topic: TOPICS.MODERATION, payload: CommentReportedPayload },
+  'moderation.decided': { version: 1, topic: TOPICS.MODERATION, payload: ModerationDecidedPayload },
+  'user.sanctioned': { version: 1, topic: TOPICS.MODERATION, payload: UserSanctionPayload },
+  'user.sanction_lifted': { version: 1, topic: TOPICS.MODERATION, payload: UserSanctionPayload },
 } as const satisfies Record<string, EventDefinition>;
 
 export type EventType = keyof typeof EVENTS;

@@ -1,0 +1,106 @@
+import { Transform, Type } from 'class-transformer';
+import { IsDate, IsIn, IsInt, IsOptional, IsString, IsUUID, Length, Matches, Min, ValidateNested } from 'class-validator';
+import { Actor } from '../actor';
+import { CommentAuthor } from './comment.events';
+
+/** What a reader may post at once; imported comments may be longer (see comment.input.ts). */
+export const MAX_COMMENT_BODY_LENGTH = 5_000;
+
+/** Trimmed text without control characters (newlines and tabs are fine). */
+const cleanText = ({ value }: { value: unknown }) => (typeof value === 'string' ? value.trim() : value);
+const NO_CONTROL_CHARACTERS = /^[^\u0000-\u0008\u000B\u000C\u000E-\u001F\u007F]*$/;
+
+/** POST /api/v1/articles/:id/comments. */
+export class SubmitCommentInput {
+  @Transform(cleanText)
+  @IsString()
+  @Length(1, MAX_COMMENT_BODY_LENGTH)
+  @Matches(NO_CONTROL_CHARACTERS, { message: 'body must not contain control characters' })
+  body: string;
+
+  /** The comment this one replies to, in the same thread. */
+  @IsOptional()
+  @IsUUID()
+  parentId?: string;
+}
+
+/** PATCH /api/v1/comments/:id (the author, within the edit window). */
+export class EditCommentInput {
+  @Transform(cleanText)
+  @IsString()
+  @Length(1, MAX_COMMENT_BODY_LENGTH)
+  @Matches(NO_CONTROL_CHARACTERS, { message: 'body must not contain control characters' })
+  body: string;
+}
+
+/**
+ * comment.submitted / comment.edited: a reader's text awaiting the automatic rules. `revision`
+ * grows by one per edit; a decision applies to the revision it was made for.
+ */
+export class CommentSubmittedPayload {
+  @IsUUID()
+  commentId: string;
+
+  @IsUUID()
+  articleId: string;
+
+  @IsOptional()
+  @IsUUID()
+  parentId?: string;
+
+  @ValidateNested()
+  @Type(() => CommentAuthor)
+  author: CommentAuthor;
+
+  @IsString()
+  @Length(1, MAX_COMMENT_BODY_LENGTH)
+  body: string;
+
+  @IsInt()
+  @Min(1)
+  revision: number;
+
+  @Type(() => Date)
+  @IsDate()
+  at: Date;
+}
+
+export const VISIBLE_STATUS_CHANGES = ['approved', 'held', 'rejected', 'deleted'] as const;
+export type CommentStatusChange = (typeof VISIBLE_STATUS_CHANGES)[number];
+
+/**
+ * comment.approved / comment.held / comment.rejected / comment.deleted: the comment's status as
+ * the comments service applied it, with why, and the thread's approved count after it.
+ */
+export class CommentStatusChangedPayload {
+  @IsUUID()
+  commentId: string;
+
+  @IsUUID()
+  articleId: string;
+
+  @IsIn(VISIBLE_STATUS_CHANGES)
+  status: CommentStatusChange;
+
+  @IsInt()
+  @Min(1)
+  revision: number;
+
+  @IsString()
+  @Length(1, 1000)
+  reason: string;
+
+  /** Who decided: absent for the automatic rules. */
+  @IsOptional()
+  @ValidateNested()
+  @Type(() => Actor)
+  by?: Actor;
+
+  @IsInt()
+  @Min(0)
+  commentCount: number;
+
+  @Type(() => Date)
+  @IsDate()
+  at: Date;
+}

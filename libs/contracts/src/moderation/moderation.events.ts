@@ -1,0 +1,104 @@
+import { Transform, Type } from 'class-transformer';
+import { IsDate, IsIn, IsInt, IsOptional, IsString, IsUUID, Length, Min, ValidateNested } from 'class-validator';
+import { Actor } from '../actor';
+
+export const DECISIONS = ['approve', 'hold', 'reject'] as const;
+export type ModerationDecision = (typeof DECISIONS)[number];
+
+/**
+ * moderation.decided: a verdict on one revision of a comment, by the automatic rules (`rule`
+ * names which) or by a moderator (`moderator`), always with the reason shown to the author and
+ * in the audit trail. Keyed by the story id.
+ */
+export class ModerationDecidedPayload {
+  @IsUUID()
+  commentId: string;
+
+  @IsUUID()
+  articleId: string;
+
+  @IsInt()
+  @Min(1)
+  revision: number;
+
+  @IsIn(DECISIONS)
+  decision: ModerationDecision;
+
+  /** The rule that decided, e.g. banned_words; "moderator" for a human decision. */
+  @IsString()
+  @Length(1, 100)
+  rule: string;
+
+  @IsString()
+  @Length(1, 1000)
+  reason: string;
+
+  @IsOptional()
+  @ValidateNested()
+  @Type(() => Actor)
+  moderator?: Actor;
+
+  @Type(() => Date)
+  @IsDate()
+  decidedAt: Date;
+}
+
+export const SANCTION_KINDS = ['ban', 'suspend', 'premoderate'] as const;
+export type SanctionKind = (typeof SANCTION_KINDS)[number];
+
+/** user.sanctioned / user.sanction_lifted: keyed by the user id. */
+export class UserSanctionPayload {
+  @IsString()
+  @Length(1, 200)
+  userId: string;
+
+  @IsUUID()
+  sanctionId: string;
+
+  @IsIn(SANCTION_KINDS)
+  kind: SanctionKind;
+
+  /** Until when (suspensions, and optionally pre-moderation); absent = until lifted. */
+  @IsOptional()
+  @Type(() => Date)
+  @IsDate()
+  until?: Date;
+
+  @Transform(({ value }) => (typeof value === 'string' ? value.trim() : value))
+  @IsString()
+  @Length(1, 1000)
+  reason: string;
+
+  @ValidateNested()
+  @Type(() => Actor)
+  by: Actor;
+
+  @Type(() => Date)
+  @IsDate()
+  at: Date;
+}
+
+/** comment.reported: a reader flagged a comment; `reports` counts distinct readers so far. */
+export class CommentReportedPayload {
+  @IsUUID()
+  commentId: string;
+
+  @IsUUID()
+  articleId: string;
+
+  @IsString()
+  @Length(1, 200)
+  reporterId: string;
+
+  @IsString()
+  @Length(1, 500)
+  reason: string;
+
+  @IsInt()
+  @Min(1)
+  reports: number;
+
+  @Type(() => Date)
+  @IsDate()
+  at: Date;
+}

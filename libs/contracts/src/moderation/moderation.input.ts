@@ -1,0 +1,120 @@
+import { Transform, Type } from 'class-transformer';
+import {
+  ArrayMaxSize,
+  ArrayMinSize,
+  IsArray,
+  IsDate,
+  IsIn,
+  IsInt,
+  IsOptional,
+  IsString,
+  IsUUID,
+  Length,
+  Max,
+  Min,
+  ValidateNested,
+} from 'class-validator';
+import { SANCTION_KINDS, SanctionKind } from './moderation.events';
+
+const trim = ({ value }: { value: unknown }) => (typeof value === 'string' ? value.trim() : value);
+const isoDate = ({ value }: { value: unknown }) =>
+  typeof value === 'string' && /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}(:\d{2}(\.\d+)?)?(Z|[+-]\d{2}:\d{2})$/.test(value) && !Number.isNaN(Date.parse(value))
+    ? new Date(value)
+    : value;
+
+/** POST /api/v1/moderation/comments/:id/decision. */
+export class DecisionInput {
+  @IsIn(['approve', 'reject'])
+  decision: 'approve' | 'reject';
+
+  @Transform(trim)
+  @IsString()
+  @Length(1, 1000)
+  reason: string;
+}
+
+export class BulkDecisionItem extends DecisionInput {
+  @IsUUID()
+  commentId: string;
+}
+
+/** POST /api/v1/moderation/decisions. */
+export class BulkDecisionInput {
+  @IsArray()
+  @ArrayMinSize(1)
+  @ArrayMaxSize(200)
+  @ValidateNested({ each: true })
+  @Type(() => BulkDecisionItem)
+  decisions: BulkDecisionItem[];
+}
+
+/** POST /api/v1/moderation/users/:id/sanctions. */
+export class SanctionInput {
+  @IsIn(SANCTION_KINDS)
+  kind: SanctionKind;
+
+  /** Required for suspend; optional for premoderate; a ban lasts until lifted. */
+  @IsOptional()
+  @Transform(isoDate)
+  @IsDate({ message: 'until must be an ISO-8601 date-time with a time zone' })
+  until?: Date;
+
+  @Transform(trim)
+  @IsString()
+  @Length(1, 1000)
+  reason: string;
+}
+
+/** POST /api/v1/comments/:id/reports. */
+export class ReportInput {
+  @Transform(trim)
+  @IsString()
+  @Length(1, 500)
+  reason: string;
+}
+
+export const QUEUE_STATUSES = ['held', 'reported', 'approved', 'rejected'] as const;
+
+/** GET /api/v1/moderation/queue. */
+export class QueueQuery {
+  @IsOptional()
+  @IsIn(QUEUE_STATUSES)
+  status: (typeof QUEUE_STATUSES)[number] = 'held';
+
+  @IsOptional()
+  @IsUUID()
+  articleId?: string;
+
+  @IsOptional()
+  @IsString()
+  @Length(1, 200)
+  authorId?: string;
+
+  /** Text search in comment bodies (case-insensitive substring). */
+  @IsOptional()
+  @Transform(trim)
+  @IsString()
+  @Length(1, 200)
+  q?: string;
+
+  @IsOptional()
+  @Transform(isoDate)
+  @IsDate()
+  from?: Date;
+
+  @IsOptional()
+  @Transform(isoDate)
+  @IsDate()
+  to?: Date;
+
+  @IsOptional()
+  @IsString()
+  @Length(1, 500)
+  cursor?: string;
+
+  @Type(() => Number)
+  @IsInt()
+  @Min(1)
+  @Max(100)
+  limit: number = 50;
+}
