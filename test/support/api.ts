@@ -13,7 +13,9 @@ export async function api<T = any>(
   path: string,
   options: { token?: string; body?: unknown; rawBody?: string; headers?: Record<string, string> } = {},
 ): Promise<ApiResponse<T>> {
-  const headers: Record<string, string> = { ...options.headers };
+  // A new client address per call unless the test names one (the gateway trusts X-Forwarded-For
+  // in tests), so rate limits per address only bite where a test means them to.
+  const headers: Record<string, string> = { 'x-forwarded-for': `2001:db8::${rand()}:${rand()}`, ...options.headers };
   if (options.token) headers.authorization = `Bearer ${options.token}`;
   const payload = options.rawBody ?? (options.body === undefined ? undefined : JSON.stringify(options.body));
   if (payload !== undefined && !headers['content-type']) headers['content-type'] = 'application/json';
@@ -30,3 +32,6 @@ export async function api<T = any>(
 
 export const tokenFor = (options: TokenOptions = {}) => signToken(system().jwtSecret, options);
 export const editorToken = () => tokenFor({ sub: 'editor-1', name: 'Christine Stuart', roles: ['editor'] });
+
+/** A client address from the IPv6 documentation range (never a real host; it is only a header). */
+const rand = () => Math.floor(Math.random() * 65536).toString(16);

@@ -59,6 +59,10 @@ export function serviceEnv(sut: SystemUnderTest, name: ServiceName, port: number
       ARTICLES_URL: `http://127.0.0.1:${sut.ports.articles}`,
       COMMENTS_URL: `http://127.0.0.1:${sut.ports.comments}`,
       MODERATION_URL: `http://127.0.0.1:${sut.ports.moderation}`,
+      // Tests speak for many clients: each call's X-Forwarded-For is its client address.
+      TRUST_PROXY: 'true',
+      RATE_LIMIT_READER_PER_MINUTE: '5',
+      RATE_LIMIT_ADDRESS_PER_MINUTE: '20',
     });
   } else {
     env.MONGO_URL = `${sut.mongoUrlBase}/${databaseOf(sut, name)}`;

@@ -7,6 +7,7 @@ import { LoggerModule } from '@app/observability';
 import { MongoModule } from '@app/persistence';
 import { CommentsModule } from './comments/comments.module';
 import { CommentsConfig } from './comments.config';
+import { ReadersModule } from './readers/readers.module';
 import { ThreadsModule } from './threads/threads.module';
 
 @Module({
@@ -24,6 +25,7 @@ import { ThreadsModule } from './threads/threads.module';
     }),
     ThreadsModule,
     CommentsModule,
+    ReadersModule,
   ],
 })
 export class AppModule {}

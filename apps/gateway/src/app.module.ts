@@ -5,6 +5,7 @@ import { HealthModule } from '@app/http';
 import { LoggerModule } from '@app/observability';
 import { ArticlesModule } from './articles/articles.module';
 import { AuthModule } from './auth/auth.module';
+import { RateLimitModule } from './rate-limit/rate-limit.module';
 import { CommentsModule } from './comments/comments.module';
 import { GatewayConfig } from './gateway.config';
 import { ThreadsModule } from './threads/threads.module';
@@ -16,6 +17,7 @@ import { UpstreamModule } from './upstream/upstream.module';
     ConfigModule.forRoot(GatewayConfig),
     LoggerModule.forRoot('gateway'),
     AuthModule,
+    RateLimitModule,
     UpstreamModule,
     HealthModule.forRoot({
       inject: [UpstreamClient, HealthIndicatorService],

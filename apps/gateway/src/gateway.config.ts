@@ -1,5 +1,5 @@
-import { IsInt, IsOptional, IsString, IsUrl, Max, Min, MinLength } from 'class-validator';
-import { BaseConfig } from '@app/config';
+import { IsBoolean, IsInt, IsOptional, IsString, IsUrl, Max, Min, MinLength } from 'class-validator';
+import { BaseConfig, EnvBoolean } from '@app/config';
 
 const url = { require_tld: false, require_protocol: true, protocols: ['http', 'https'] };
 
@@ -33,6 +33,23 @@ export class GatewayConfig extends BaseConfig {
   @Min(100)
   @Max(60_000)
   UPSTREAM_TIMEOUT_MS: number = 5_000;
+
+  /** Writes (posts, edits, reports) a reader may make per minute. */
+  @IsInt()
+  @Min(1)
+  @Max(100_000)
+  RATE_LIMIT_READER_PER_MINUTE: number = 10;
+
+  /** Writes per minute from one client address (many readers may share one, e.g. an office). */
+  @IsInt()
+  @Min(1)
+  @Max(1_000_000)
+  RATE_LIMIT_ADDRESS_PER_MINUTE: number = 120;
+
+  /** Behind a load balancer: take the client address from X-Forwarded-For. */
+  @EnvBoolean()
+  @IsBoolean()
+  TRUST_PROXY: boolean = false;
 
   @IsInt()
   @Min(1_024)

@@ -5,15 +5,16 @@ import { GatewayConfig } from './gateway.config';
 import { setupOpenApi } from './openapi/openapi';
 
 void bootstrap(AppModule, {
-  bodyLimit: safeBodyLimit(),
+  ...adapterOptions(),
   configure: (app) => setupOpenApi(app),
 });
 
-/** The adapter is built before the config module loads; a bad value is reported by the module. */
-function safeBodyLimit(): number | undefined {
+/** The HTTP adapter is built before the config module loads; a bad value is reported by the module. */
+function adapterOptions(): { bodyLimit?: number; trustProxy?: boolean } {
   try {
-    return loadConfig(GatewayConfig).BODY_LIMIT_BYTES;
+    const config = loadConfig(GatewayConfig);
+    return { bodyLimit: config.BODY_LIMIT_BYTES, trustProxy: config.TRUST_PROXY };
   } catch {
-    return undefined;
+    return {};
   }
 }

@@ -68,4 +68,10 @@ export class ServiceConfig extends BaseConfig {
 export class DatabaseServiceConfig extends ServiceConfig {
   @Matches(/^mongodb(\+srv)?:\/\/\S+$/, { message: 'MONGO_URL must be a mongodb:// connection string' })
   MONGO_URL: string;
+
+  /** Connections to the database per process (see scripts/infra.sh on FerretDB's pool). */
+  @IsInt()
+  @Min(1)
+  @Max(500)
+  MONGO_POOL_SIZE: number = 20;
 }

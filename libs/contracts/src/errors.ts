@@ -2,7 +2,7 @@
  * Domain errors carry a stable code and a kind. Services throw them; only HTTP edges map the
  * kind to a status (see libs/http). The codes are part of the public API: clients may switch on them.
  */
-export type ErrorKind = 'invalid' | 'unauthenticated' | 'forbidden' | 'not_found' | 'conflict' | 'unavailable';
+export type ErrorKind = 'invalid' | 'unauthenticated' | 'forbidden' | 'not_found' | 'conflict' | 'rate_limited' | 'unavailable';
 
 export class DomainError extends Error {
   constructor(

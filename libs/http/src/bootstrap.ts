@@ -14,6 +14,8 @@ export interface BootstrapOptions {
   consumesEvents?: boolean;
   /** Largest accepted request body. */
   bodyLimit?: number;
+  /** Take the client address from X-Forwarded-For (only behind a proxy that sets it). */
+  trustProxy?: boolean;
   /** Extra setup before listening (the gateway adds OpenAPI here). */
   configure?: (app: NestFastifyApplication) => void | Promise<void>;
 }
@@ -21,7 +23,12 @@ export interface BootstrapOptions {
 /** The same start for every service: JSON logs, correlation ids, validation, errors, shutdown. */
 export async function bootstrap(module: Type<unknown>, options: BootstrapOptions = {}): Promise<INestApplication> {
   try {
-    const adapter = new FastifyAdapter({ bodyLimit: options.bodyLimit ?? 1_048_576, connectionTimeout: 30_000, requestTimeout: 30_000 });
+    const adapter = new FastifyAdapter({
+      bodyLimit: options.bodyLimit ?? 1_048_576,
+      trustProxy: options.trustProxy ?? false,
+      connectionTimeout: 30_000,
+      requestTimeout: 30_000,
+    });
     // Every request gets a correlation id before anything logs: the caller's if well-formed, else a new one.
     adapter.getInstance().addHook('onRequest', (request, reply, done) => {
       const id = correlationIdFrom(request.headers[CORRELATION_HEADER]);

@@ -14,6 +14,7 @@ export class MongoModule {
           useFactory: (config: DatabaseServiceConfig) => ({
             uri: config.MONGO_URL,
             serverSelectionTimeoutMS: 5_000,
+            maxPoolSize: config.MONGO_POOL_SIZE,
             // Retryable writes need sessions, which FerretDB 1.x lacks; our writes are idempotent instead.
             retryWrites: false,
           }),

@@ -1,0 +1,40 @@
+import { Injectable } from '@nestjs/common';
+import { InjectModel } from '@nestjs/mongoose';
+import { Model } from 'mongoose';
+import { isDuplicateKeyError } from '@app/persistence';
+import { READER_MODEL, ReaderDocument, ReaderSanction } from './reader.schema';
+
+/** All I/O on the readers collection. */
+@Injectable()
+export class ReadersRepository {
+  constructor(@InjectModel(READER_MODEL) private readonly model: Model<ReaderDocument>) {}
+
+  findById(id: string): Promise<ReaderDocument | null> {
+    return this.model.findById(id).lean<ReaderDocument>();
+  }
+
+  /**
+   * Records a sanction once: a redelivered user.sanctioned finds its sanctionId already there.
+   * (Upsert with a "not already there" filter would collide on _id, hence insert-or-push.)
+   */
+  async addSanction(readerId: string, sanction: ReaderSanction): Promise<void> {
+    const pushed = await this.model.updateOne(
+      { _id: readerId, 'sanctions.sanctionId': { $ne: sanction.sanctionId } },
+      { $push: { sanctions: sanction } },
+    );
+    if (pushed.matchedCount) return;
+    try {
+      await this.model.create({ _id: readerId, sanctions: [sanction] });
+    } catch (error) {
+      if (!isDuplicateKeyError(error)) throw error;
+    }
+  }
+
+  /** Marks a sanction lifted by rewriting the reader's list (FerretDB lacks positional updates on filters). */
+  async liftSanction(readerId: string, sanctionId: string): Promise<void> {
+    const reader = await this.findById(readerId);
+    if (!reader) return;
+    const sanctions = reader.sanctions.map((s) => (s.sanctionId === sanctionId ? { ...s, lifted: true } : s));
+    await this.model.updateOne({ _id: readerId }, { $set: { sanctions } });
+  }
+}
