@@ -15,7 +15,7 @@ module.exports = {
       transform: { '^.+\\.ts$': swc },
       moduleNameMapper,
       testEnvironment: 'node',
-      setupFiles: ['reflect-metadata'],
+      setupFiles: ['<rootDir>/test/support/unit-setup.ts'],
     },
     {
       displayName: 'e2e',

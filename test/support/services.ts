@@ -32,10 +32,11 @@ export function system(): SystemUnderTest {
 
 export const databaseOf = (sut: SystemUnderTest, service: Exclude<ServiceName, 'gateway'>) => `e2e_${sut.runId}_${service}`;
 /**
- * Stable across runs: a run's services go on from the offsets the previous run committed instead
- * of replaying the topics' whole history (each run still has its own databases).
+ * Each run has its own consumer groups (and databases), so runs sharing a broker never take each
+ * other's partitions; its services start at the topics' end (KAFKA_FROM_BEGINNING=false), not
+ * replaying the history earlier runs left on a developer's broker.
  */
-export const consumerGroupOf = (_sut: SystemUnderTest, service: ServiceName) => `${service}-e2e`;
+export const consumerGroupOf = (sut: SystemUnderTest, service: ServiceName) => `${service}-e2e-${sut.runId}`;
 
 /** The environment a service process gets in tests: short intervals so nothing waits long. */
 export function serviceEnv(sut: SystemUnderTest, name: ServiceName, port: number): NodeJS.ProcessEnv {
@@ -46,6 +47,7 @@ export function serviceEnv(sut: SystemUnderTest, name: ServiceName, port: number
     PORT: String(port),
     KAFKA_BROKERS: sut.kafkaBrokers,
     KAFKA_GROUP_ID: consumerGroupOf(sut, name),
+    KAFKA_FROM_BEGINNING: 'false',
     KAFKA_RETRY_BACKOFF_MS: '50',
     KAFKA_HANDLER_ATTEMPTS: '3',
     OUTBOX_POLL_MS: '500',
@@ -61,8 +63,8 @@ export function serviceEnv(sut: SystemUnderTest, name: ServiceName, port: number
       MODERATION_URL: `http://127.0.0.1:${sut.ports.moderation}`,
       // Tests speak for many clients: each call's X-Forwarded-For is its client address.
       TRUST_PROXY: 'true',
-      RATE_LIMIT_READER_PER_MINUTE: '5',
-      RATE_LIMIT_ADDRESS_PER_MINUTE: '20',
+      RATE_LIMIT_READER_PER_MINUTE: '20',
+      RATE_LIMIT_ADDRESS_PER_MINUTE: '40',
     });
   } else {
     env.MONGO_URL = `${sut.mongoUrlBase}/${databaseOf(sut, name)}`;

@@ -7,6 +7,7 @@ import { LoggerModule } from '@app/observability';
 import { MongoModule } from '@app/persistence';
 import { CommentsModule } from './comments/comments.module';
 import { CommentsConfig } from './comments.config';
+import { PostingModule } from './posting/posting.module';
 import { ReadersModule } from './readers/readers.module';
 import { ThreadsModule } from './threads/threads.module';
 
@@ -26,6 +27,7 @@ import { ThreadsModule } from './threads/threads.module';
     ThreadsModule,
     CommentsModule,
     ReadersModule,
+    PostingModule,
   ],
 })
 export class AppModule {}

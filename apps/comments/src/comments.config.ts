@@ -27,4 +27,22 @@ export class CommentsConfig extends DatabaseServiceConfig {
   @Min(1)
   @Max(64)
   THREAD_SWEEP_CONCURRENCY: number = 8;
+
+  /** How long after posting its author may still edit a comment (the edit is moderated again). */
+  @IsInt()
+  @Min(0)
+  @Max(10_080)
+  COMMENT_EDIT_WINDOW_MINUTES: number = 15;
+
+  /** Replies nest at most this deep (0 = no replies). */
+  @IsInt()
+  @Min(0)
+  @Max(10)
+  COMMENT_MAX_REPLY_DEPTH: number = 3;
+
+  /** How long a post waits for the broker's acknowledgement before answering anyway (it is stored). */
+  @IsInt()
+  @Min(100)
+  @Max(30_000)
+  COMMENT_PUBLISH_TIMEOUT_MS: number = 2_000;
 }

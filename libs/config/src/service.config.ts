@@ -1,5 +1,5 @@
-import { ArrayNotEmpty, IsIn, IsInt, IsOptional, IsString, Matches, Max, Min } from 'class-validator';
-import { EnvList } from './load-config';
+import { ArrayNotEmpty, IsBoolean, IsIn, IsInt, IsOptional, IsString, Matches, Max, Min } from 'class-validator';
+import { EnvBoolean, EnvList } from './load-config';
 
 /** What every HTTP process needs: where it listens and how it logs. */
 export class BaseConfig {
@@ -30,6 +30,14 @@ export class ServiceConfig extends BaseConfig {
   @IsOptional()
   @Matches(/^[A-Za-z0-9._-]{1,200}$/)
   KAFKA_GROUP_ID?: string;
+
+  /**
+   * Where a consumer group with no committed offsets starts: the topics' beginning (a new
+   * service catches up on history) or their end (tests, whose runs use fresh groups each).
+   */
+  @EnvBoolean()
+  @IsBoolean()
+  KAFKA_FROM_BEGINNING: boolean = true;
 
   /** Partitions of each topic when this service creates it. More than one, so consumers scale out. */
   @IsInt()

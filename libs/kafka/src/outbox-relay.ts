@@ -71,6 +71,32 @@ export class OutboxRelay implements OnApplicationBootstrap, BeforeApplicationShu
     void work.finally(() => this.inFlight.delete(work));
   }
 
+  /**
+   * Publishes a document's outbox and waits for the broker's acknowledgement, up to `timeoutMs`.
+   * True when acknowledged; false when it could not be (the events stay in the document, and the
+   * poller publishes them later): the caller may still answer, the write is durable either way.
+   */
+  async publishNow(pending: PendingOutbox, timeoutMs: number): Promise<boolean> {
+    if (!pending.events.length) return true;
+    let timer: NodeJS.Timeout | undefined;
+    const work = this.publish([pending]).then(
+      () => true,
+      (error) => {
+        this.log.warn({ msg: 'publish failed; the poller will retry', outbox: this.name, error: (error as Error).message });
+        return false;
+      },
+    );
+    const tracked = work.then(() => undefined);
+    this.inFlight.add(tracked);
+    void tracked.finally(() => this.inFlight.delete(tracked));
+    const timeout = new Promise<boolean>((resolve) => (timer = setTimeout(() => resolve(false), timeoutMs)));
+    try {
+      return await Promise.race([work, timeout]);
+    } finally {
+      clearTimeout(timer);
+    }
+  }
+
   /** Publishes everything pending now, however young. For shutdown and tests. */
   async flush(): Promise<void> {
     await Promise.all([...this.inFlight]);

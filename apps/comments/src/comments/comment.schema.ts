@@ -18,6 +18,18 @@ export interface CommentDocument {
    * indexes, so a unique index on externalId alone would collide on the readers' nulls.
    */
   importKey: string;
+  /** The comment this one replies to, and how deep in the conversation it sits (0 = top level). */
+  parentId?: string | null;
+  depth?: number;
+  /** Grows by one per edit by its author; a moderation decision applies to one revision. */
+  revision?: number;
+  /** Why the comment has its status (the rule or the moderator's reason); shown to its author. */
+  statusReason?: string;
+  /** When the decision that set the status was made, so an older decision never overrides a newer one. */
+  decidedAt?: Date;
+  editedAt?: Date;
+  /** A deleted comment with replies stays in the thread as a placeholder. */
+  placeholder?: boolean;
   outbox: EventEnvelope<unknown>[];
   outboxAt?: Date;
 }
@@ -37,6 +49,13 @@ export const CommentSchema = new Schema<CommentDocument>(
     source: { type: String, required: true },
     externalId: { type: String, default: null },
     importKey: { type: String, required: true },
+    parentId: { type: String, default: null },
+    depth: { type: Number, default: 0 },
+    revision: { type: Number, default: 1 },
+    statusReason: String,
+    decidedAt: Date,
+    editedAt: Date,
+    placeholder: Boolean,
     ...outboxFields,
   },
   { collection: 'comments', timestamps: true, versionKey: false },
@@ -48,4 +67,6 @@ CommentSchema.index({ articleId: 1, importKey: 1 }, { unique: true });
 // The thread read: { articleId, status: 'approved' } oldest first, paged by (postedAt, _id);
 // and the approved count { articleId, status: 'approved' }.
 CommentSchema.index({ articleId: 1, status: 1, postedAt: 1, _id: 1 });
+// Repeat posts and replies: { parentId } to count a comment's replies.
+CommentSchema.index({ parentId: 1 });
 addOutboxIndex(CommentSchema);

@@ -4,9 +4,13 @@ import { CommentRecord } from './comments.repository';
 /** One comment as readers see it. */
 export interface CommentView {
   id: string;
-  author: { name: string };
-  body: string;
+  /** The comment this one replies to; null at the top level. */
+  parentId: string | null;
+  /** Null for a deleted comment kept as a placeholder because others replied to it. */
+  author: { name: string } | null;
+  body: string | null;
   postedAt: string;
+  deleted?: true;
 }
 
 /** GET /api/v1/articles/:id/comments: the thread's state and count, and a page of its comments. */
@@ -21,12 +25,10 @@ export interface ThreadCommentsView {
   nextCursor: string | null;
 }
 
-export const toCommentView = (comment: CommentRecord): CommentView => ({
-  id: comment._id,
-  author: { name: comment.author.name },
-  body: comment.body,
-  postedAt: comment.postedAt.toISOString(),
-});
+export const toCommentView = (comment: CommentRecord): CommentView =>
+  comment.status === 'deleted'
+    ? { id: comment._id, parentId: comment.parentId ?? null, author: null, body: null, postedAt: comment.postedAt.toISOString(), deleted: true }
+    : { id: comment._id, parentId: comment.parentId ?? null, author: { name: comment.author.name }, body: comment.body, postedAt: comment.postedAt.toISOString() };
 
 /** What POST …/comments/import answers. */
 export interface ImportResultView {

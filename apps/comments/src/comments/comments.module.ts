@@ -21,5 +21,6 @@ import { COMMENTS_OUTBOX, CommentsService } from './comments.service';
         new OutboxRelay('comments', publisher, repository.outboxStore, { pollMs: config.OUTBOX_POLL_MS }),
     },
   ],
+  exports: [CommentsRepository, COMMENTS_OUTBOX],
 })
 export class CommentsModule {}

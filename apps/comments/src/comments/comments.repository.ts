@@ -1,7 +1,8 @@
 import { Injectable, OnModuleInit } from '@nestjs/common';
 import { InjectModel } from '@nestjs/mongoose';
 import { Model, QueryFilter } from 'mongoose';
-import { MongooseOutboxStore } from '@app/persistence';
+import { EventEnvelope } from '@app/contracts';
+import { appendToOutbox, isDuplicateKeyError, MongooseOutboxStore } from '@app/persistence';
 import { COMMENT_MODEL, CommentDocument } from './comment.schema';
 
 export type CommentRecord = Omit<CommentDocument, 'outbox' | 'outboxAt'>;
@@ -58,15 +59,53 @@ export class CommentsRepository implements OnModuleInit {
 
   /** Approved comments of a story, oldest first, after `after` (exclusive). */
   pageApproved(articleId: string, after: { postedAt: Date; id: string } | undefined, limit: number): Promise<CommentRecord[]> {
-    const filter: QueryFilter<CommentDocument> = { articleId, status: 'approved' };
-    if (after) {
-      filter.$or = [{ postedAt: { $gt: after.postedAt } }, { postedAt: after.postedAt, _id: { $gt: after.id } }];
-    }
+    // Approved comments, and deleted ones kept as placeholders because others replied to them.
+    const visible: QueryFilter<CommentDocument>[] = [{ status: 'approved' }, { status: 'deleted', placeholder: true }];
+    const filter: QueryFilter<CommentDocument> = after
+      ? { articleId, $and: [{ $or: visible }, { $or: [{ postedAt: { $gt: after.postedAt } }, { postedAt: after.postedAt, _id: { $gt: after.id } }] }] }
+      : { articleId, $or: visible };
     return this.model
       .find(filter, { outbox: 0, outboxAt: 0 })
       .sort({ postedAt: 1, _id: 1 })
       .limit(limit)
       .lean<CommentRecord[]>();
+  }
+
+  /** A reader's new comment with its comment.submitted event; the existing one if the id is taken (a retried post). */
+  async insertIfAbsent(comment: CommentDocument): Promise<{ inserted: boolean; comment: CommentRecord }> {
+    try {
+      const created = await this.model.create({ ...comment, outboxAt: new Date() });
+      return { inserted: true, comment: created.toObject() as CommentRecord };
+    } catch (error) {
+      if (!isDuplicateKeyError(error)) throw error;
+      const existing = await this.findById(comment._id);
+      if (!existing) throw error;
+      return { inserted: false, comment: existing };
+    }
+  }
+
+  findById(id: string): Promise<CommentRecord | null> {
+    return this.model.findById(id, { outbox: 0, outboxAt: 0 }).lean<CommentRecord>();
+  }
+
+  /**
+   * Changes a comment only if it is still at the revision and status it was read with (so two
+   * changes never interleave), together with the events announcing the change. Null otherwise.
+   */
+  updateIf(
+    id: string,
+    expected: { revision: number; status: string },
+    set: Partial<CommentDocument>,
+    events: EventEnvelope<unknown>[],
+  ): Promise<CommentDocument | null> {
+    const filter = { _id: id, status: expected.status, revision: expected.revision === 1 ? { $in: [1, null] } : expected.revision };
+    const update = events.length ? { $set: set, ...appendToOutbox(events) } : { $set: set };
+    return this.model.findOneAndUpdate(filter as never, update, { returnDocument: 'after' }).lean<CommentDocument>();
+  }
+
+  /** Replies still shown under a comment (for the placeholder decision on delete). */
+  countVisibleReplies(parentId: string): Promise<number> {
+    return this.model.countDocuments({ parentId, status: { $in: ['approved', 'held', 'pending'] } });
   }
 
   countApproved(articleId: string): Promise<number> {

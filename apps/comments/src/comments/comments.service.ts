@@ -86,7 +86,7 @@ export class CommentsService {
     const inserted = await this.repository.insertNew(fresh);
     // One batched publication for the whole import; the relay's poller is the safety net.
     if (inserted.length) await this.outbox.flush();
-    const commentCount = await this.threads.recount(articleId, () => this.repository.countApproved(articleId));
+    const commentCount = await this.threads.recount(articleId, () => this.repository.countApproved(articleId), 'comments_imported');
     const result = { articleId, imported: inserted.length, skipped: input.comments.length - inserted.length, commentCount };
     this.log.log({ msg: 'imported comments', ...result, by: actor.id });
     return result;

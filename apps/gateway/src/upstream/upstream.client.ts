@@ -14,6 +14,8 @@ export interface UpstreamRequest {
   query?: Record<string, string | number | undefined>;
   body?: unknown;
   actor?: Actor;
+  /** Extra headers passed on as they are (e.g. Idempotency-Key). */
+  headers?: Record<string, string>;
 }
 
 /**
@@ -37,7 +39,11 @@ export class UpstreamClient implements OnApplicationShutdown {
   }
 
   async call<T>(upstream: Upstream, request: UpstreamRequest): Promise<T> {
-    const headers: Record<string, string> = { accept: 'application/json', ...(request.actor ? actorToHeaders(request.actor) : {}) };
+    const headers: Record<string, string> = {
+      ...request.headers,
+      accept: 'application/json',
+      ...(request.actor ? actorToHeaders(request.actor) : {}),
+    };
     const correlationId = currentCorrelation()?.correlationId;
     if (correlationId) headers[CORRELATION_HEADER] = correlationId;
     if (request.body !== undefined) headers['content-type'] = 'application/json';

@@ -1,7 +1,7 @@
 import { Transform, Type } from 'class-transformer';
 import { IsDate, IsIn, IsOptional, IsString, IsUUID, Length, ValidateNested } from 'class-validator';
 
-export const COMMENT_STATUSES = ['pending', 'approved', 'rejected'] as const;
+export const COMMENT_STATUSES = ['pending', 'held', 'approved', 'rejected', 'deleted'] as const;
 export type CommentStatus = (typeof COMMENT_STATUSES)[number];
 
 export const COMMENT_SOURCES = ['import', 'reader'] as const;

@@ -31,6 +31,12 @@ export class DecisionInput {
   @IsString()
   @Length(1, 1000)
   reason: string;
+
+  /** The revision the moderator saw (queue items show it): if the author edited since, 409 revision_changed. */
+  @IsOptional()
+  @IsInt()
+  @Min(1)
+  revision?: number;
 }
 
 export class BulkDecisionItem extends DecisionInput {

@@ -12,7 +12,8 @@ export type ThreadState = (typeof THREAD_STATES)[number];
 /**
  * Why a thread changed. `expired`: its close or archive time came (the sweep). `manual`: a
  * moderator or editor acted (the event names them). `rescheduled`: the story's publishedAt or
- * policy moved the deadlines. `comments_imported`: an import changed the approved count.
+ * policy moved the deadlines. `comments_imported`: an import changed the approved count;
+ * `comments_changed`: anything else did (a comment approved, rejected or deleted).
  */
 export const THREAD_CHANGE_REASONS = [
   'published',
@@ -22,6 +23,7 @@ export const THREAD_CHANGE_REASONS = [
   'republished',
   'rescheduled',
   'comments_imported',
+  'comments_changed',
 ] as const;
 export type ThreadChangeReason = (typeof THREAD_CHANGE_REASONS)[number];
 

@@ -1,0 +1,98 @@
+import { Logger } from '@nestjs/common';
+import { Actor, ImportCommentsInput } from '@app/contracts';
+import { OutboxRelay } from '@app/kafka';
+import { runWithCorrelation } from '@app/observability';
+import { ThreadRecord } from '../threads/threads.repository';
+import { ThreadsService } from '../threads/threads.service';
+import { CommentDocument } from './comment.schema';
+import { CommentsRepository } from './comments.repository';
+import { CommentsService } from './comments.service';
+
+const ARTICLE = '3f0c8f5e-8a39-4c3f-9d1e-2a7f6b0c1d2e';
+const admin: Actor = { id: 'admin-1', name: 'Ada Admin', roles: ['admin'] };
+
+/** The comments collection in memory: unique (articleId, importKey), approved comments oldest first. */
+class MemoryComments {
+  readonly docs: CommentDocument[] = [];
+
+  async existingImportKeys(articleId: string, keys: string[]) {
+    return new Set(this.docs.filter((d) => d.articleId === articleId && keys.includes(d.importKey)).map((d) => d.importKey));
+  }
+
+  async insertNew(comments: CommentDocument[]) {
+    const inserted = comments.filter((c) => !this.docs.some((d) => d.articleId === c.articleId && d.importKey === c.importKey));
+    this.docs.push(...inserted);
+    return inserted;
+  }
+
+  async pageApproved(articleId: string, after: { postedAt: Date; id: string } | undefined, limit: number) {
+    return this.docs
+      .filter((d) => d.articleId === articleId && d.status === 'approved')
+      .sort((a, b) => a.postedAt.getTime() - b.postedAt.getTime() || a._id.localeCompare(b._id))
+      .filter((d) => !after || d.postedAt > after.postedAt || (d.postedAt.getTime() === after.postedAt.getTime() && d._id > after.id))
+      .slice(0, limit);
+  }
+
+  async countApproved(articleId: string) {
+    return this.docs.filter((d) => d.articleId === articleId && d.status === 'approved').length;
+  }
+}
+
+function setup(state: ThreadRecord['state'] = 'archived') {
+  const comments = new MemoryComments();
+  const thread = { _id: ARTICLE, state, commentCount: 0, closesAt: new Date('2015-08-04T09:30:00Z'), archivesAt: new Date('2015-08-20T09:30:00Z') } as ThreadRecord;
+  const threads = {
+    findExisting: async () => thread,
+    findReadable: async () => thread,
+    recount: async (_id: string, count: () => Promise<number>) => (thread.commentCount = await count()),
+  };
+  const relay = { flush: jest.fn(async () => undefined) };
+  const service = new CommentsService(comments as unknown as CommentsRepository, threads as unknown as ThreadsService, relay as unknown as OutboxRelay);
+  return { comments, service, relay };
+}
+
+const batch = (...ids: number[]): ImportCommentsInput => ({
+  comments: ids.map((n) => ({ externalId: `c${n}`, authorName: `Reader ${n}`, postedAt: new Date(Date.UTC(2015, 6, 21, 12, n)), body: `Comment ${n}` })),
+});
+
+const run = <T>(work: () => Promise<T>) => runWithCorrelation({ correlationId: 'test' }, work);
+
+describe('CommentsService', () => {
+  beforeAll(() => Logger.overrideLogger(false));
+
+  it('imports comments approved with their event, and skips the ones the thread holds already', async () => {
+    const { comments, service, relay } = setup();
+    expect(await run(() => service.import(ARTICLE, batch(1, 2, 3), admin))).toEqual({ articleId: ARTICLE, imported: 3, skipped: 0, commentCount: 3 });
+    expect(await run(() => service.import(ARTICLE, batch(1, 2, 3), admin))).toEqual({ articleId: ARTICLE, imported: 0, skipped: 3, commentCount: 3 });
+    expect(await run(() => service.import(ARTICLE, batch(3, 4), admin))).toEqual({ articleId: ARTICLE, imported: 1, skipped: 1, commentCount: 4 });
+    expect(relay.flush).toHaveBeenCalledTimes(2);
+    const first = comments.docs[0]!;
+    expect(first).toMatchObject({ status: 'approved', source: 'import', externalId: 'c1', importKey: 'import:c1', author: { name: 'Reader 1' } });
+    expect(first.outbox).toEqual([
+      expect.objectContaining({ type: 'comment.imported', key: ARTICLE, payload: expect.objectContaining({ commentId: first._id, externalId: 'c1', status: 'approved', source: 'import' }) }),
+    ]);
+  });
+
+  it('refuses to import into a hidden thread', async () => {
+    const { service } = setup('hidden');
+    await expect(run(() => service.import(ARTICLE, batch(1), admin))).rejects.toMatchObject({ kind: 'conflict', code: 'thread_hidden' });
+  });
+
+  it('reads the thread oldest first, page by page, with the whole count', async () => {
+    const { service } = setup();
+    await run(() => service.import(ARTICLE, batch(3, 1, 2), admin));
+    const first = await service.readThread(ARTICLE, { limit: 2 });
+    expect(first).toMatchObject({ state: 'archived', commentCount: 3, closesAt: '2015-08-04T09:30:00.000Z' });
+    expect(first.comments.map((c) => c.author?.name)).toEqual(['Reader 1', 'Reader 2']);
+    const second = await service.readThread(ARTICLE, { limit: 2, cursor: first.nextCursor! });
+    expect(second.comments.map((c) => [c.author?.name, c.postedAt])).toEqual([['Reader 3', '2015-07-21T12:03:00.000Z']]);
+    expect(second.nextCursor).toBeNull();
+  });
+
+  it('refuses a cursor it did not give out', async () => {
+    const { service } = setup();
+    for (const cursor of ['nonsense', Buffer.from('[1,2]').toString('base64url'), Buffer.from('{}').toString('base64url')]) {
+      await expect(service.readThread(ARTICLE, { limit: 2, cursor })).rejects.toMatchObject({ kind: 'invalid', code: 'invalid_cursor' });
+    }
+  });
+});

@@ -1,0 +1,259 @@
+import { Inject, Injectable } from '@nestjs/common';
+import {
+  Actor,
+  CommentStatusChange,
+  CommentSubmittedPayload,
+  createEvent,
+  DomainError,
+  EditCommentInput,
+  EventType,
+  ModerationDecidedPayload,
+  SubmitCommentInput,
+} from '@app/contracts';
+import { eventMeta, OutboxRelay } from '@app/kafka';
+import { CommentsConfig } from '../comments.config';
+import { CommentDocument } from '../comments/comment.schema';
+import { CommentRecord, CommentsRepository } from '../comments/comments.repository';
+import { COMMENTS_OUTBOX } from '../comments/comments.service';
+import { ReadersService } from '../readers/readers.service';
+import { canAcceptComments } from '../threads/thread.rules';
+import { threadNotFound } from '../threads/threads.errors';
+import { ThreadsService } from '../threads/threads.service';
+import { commentIdFor } from './comment-id';
+import {
+  commentChangedMeanwhile,
+  commentNotFound,
+  editWindowClosed,
+  idempotencyKeyReused,
+  notTheAuthor,
+  parentNotFound,
+  replyTooDeep,
+} from './posting.errors';
+
+/** What a reader is told about their own comment. */
+export interface OwnCommentView {
+  id: string;
+  articleId: string;
+  parentId: string | null;
+  status: CommentRecord['status'];
+  /** Why it was rejected or held, in the moderators' or the rules' words. */
+  reason?: string;
+  body: string;
+  postedAt: string;
+  editedAt?: string;
+  revision: number;
+}
+
+const STATUS_OF: Record<ModerationDecidedPayload['decision'], CommentStatusChange> = { approve: 'approved', hold: 'held', reject: 'rejected' };
+const EVENT_OF: Record<CommentStatusChange, Extract<EventType, `comment.${string}`>> = {
+  approved: 'comment.approved',
+  held: 'comment.held',
+  rejected: 'comment.rejected',
+  deleted: 'comment.deleted',
+};
+
+/**
+ * Readers' comments: posting (accepted durably, decided later by moderation's events), their
+ * own view of them, edits within a window, deletion; and applying moderation's decisions.
+ */
+@Injectable()
+export class PostingService {
+  constructor(
+    private readonly comments: CommentsRepository,
+    private readonly threads: ThreadsService,
+    private readonly readers: ReadersService,
+    private readonly config: CommentsConfig,
+    @Inject(COMMENTS_OUTBOX) private readonly outbox: OutboxRelay,
+  ) {}
+
+  /**
+   * Accepts a comment as pending: stored with its comment.submitted event in one write, then
+   * handed to the broker (waited for, briefly). A retry with the same Idempotency-Key gets the
+   * same answer and creates nothing.
+   */
+  async submit(articleId: string, input: SubmitCommentInput, actor: Actor, idempotencyKey?: string): Promise<OwnCommentView> {
+    await this.readers.assertMayPost(actor.id);
+    const now = new Date();
+    await this.assertThreadAccepts(articleId, now);
+    const id = commentIdFor(actor.id, articleId, idempotencyKey);
+    const retried = idempotencyKey ? await this.comments.findById(id) : null;
+    if (retried) return this.sameAnswer(retried, input);
+
+    let depth = 0;
+    if (input.parentId) {
+      const parent = await this.comments.findById(input.parentId);
+      if (!parent || parent.articleId !== articleId || parent.status === 'deleted') throw parentNotFound(input.parentId);
+      depth = (parent.depth ?? 0) + 1;
+      if (depth > this.config.COMMENT_MAX_REPLY_DEPTH) throw replyTooDeep(this.config.COMMENT_MAX_REPLY_DEPTH);
+    }
+    const author = { id: actor.id, name: actor.name };
+    const payload: CommentSubmittedPayload = {
+      commentId: id,
+      articleId,
+      ...(input.parentId ? { parentId: input.parentId } : {}),
+      author,
+      body: input.body,
+      revision: 1,
+      at: now,
+    };
+    const comment: CommentDocument = {
+      _id: id,
+      articleId,
+      parentId: input.parentId ?? null,
+      depth,
+      author,
+      body: input.body,
+      postedAt: now,
+      status: 'pending',
+      source: 'reader',
+      externalId: null,
+      importKey: `reader:${id}`,
+      revision: 1,
+      outbox: [createEvent('comment.submitted', articleId, payload, eventMeta('comments'))],
+    };
+    const { inserted, comment: stored } = await this.comments.insertIfAbsent(comment);
+    if (!inserted) return this.sameAnswer(stored, input);
+    await this.outbox.publishNow({ id, events: comment.outbox }, this.config.COMMENT_PUBLISH_TIMEOUT_MS);
+    return toOwnView(stored);
+  }
+
+  /** Its author sees a comment in any status (with the reason); everyone else only when approved. */
+  async view(id: string, viewer?: Actor): Promise<OwnCommentView> {
+    const comment = await this.comments.findById(id);
+    if (!comment || comment.status === 'deleted') throw commentNotFound(id);
+    const own = viewer && comment.author.id === viewer.id;
+    const staff = viewer?.roles.some((role) => role === 'moderator' || role === 'admin');
+    if (!own && !staff && comment.status !== 'approved') throw commentNotFound(id);
+    const view = toOwnView(comment);
+    return own || staff ? view : { ...view, reason: undefined };
+  }
+
+  /** The author rewrites their comment within the window; it goes back to moderation. */
+  async edit(id: string, input: EditCommentInput, actor: Actor): Promise<OwnCommentView> {
+    const comment = await this.comments.findById(id);
+    if (!comment || comment.status === 'deleted') throw commentNotFound(id);
+    if (comment.author.id !== actor.id) throw notTheAuthor();
+    const now = new Date();
+    if (now.getTime() - comment.postedAt.getTime() > this.config.COMMENT_EDIT_WINDOW_MINUTES * 60_000) {
+      throw editWindowClosed(this.config.COMMENT_EDIT_WINDOW_MINUTES);
+    }
+    await this.assertThreadAccepts(comment.articleId, now);
+    const revision = (comment.revision ?? 1) + 1;
+    const payload: CommentSubmittedPayload = {
+      commentId: id,
+      articleId: comment.articleId,
+      ...(comment.parentId ? { parentId: comment.parentId } : {}),
+      author: { id: comment.author.id!, name: comment.author.name },
+      body: input.body,
+      revision,
+      at: now,
+    };
+    const saved = await this.comments.updateIf(
+      id,
+      { revision: comment.revision ?? 1, status: comment.status },
+      { body: input.body, revision, status: 'pending', editedAt: now, statusReason: 'edited; awaiting moderation' },
+      [createEvent('comment.edited', comment.articleId, payload, eventMeta('comments'))],
+    );
+    if (!saved) throw commentChangedMeanwhile(id);
+    this.outbox.publishSoon({ id, events: saved.outbox });
+    if (comment.status === 'approved') await this.recount(comment.articleId);
+    return toOwnView(saved);
+  }
+
+  /**
+   * Its author (or a moderator) deletes a comment: gone from the thread and the count. One with
+   * replies stays as a placeholder so the conversation under it still reads.
+   */
+  async remove(id: string, actor: Actor): Promise<void> {
+    const comment = await this.comments.findById(id);
+    if (!comment || comment.status === 'deleted') throw commentNotFound(id);
+    const staff = actor.roles.some((role) => role === 'moderator' || role === 'admin');
+    if (comment.author.id !== actor.id && !staff) throw notTheAuthor();
+    const placeholder = (await this.comments.countVisibleReplies(id)) > 0;
+    const reason = comment.author.id === actor.id ? 'deleted by its author' : 'deleted by a moderator';
+    const count = await this.comments.countApproved(comment.articleId);
+    const event = this.statusEvent(comment, 'deleted', reason, count - (comment.status === 'approved' ? 1 : 0), actor);
+    const saved = await this.comments.updateIf(
+      id,
+      { revision: comment.revision ?? 1, status: comment.status },
+      { status: 'deleted', placeholder, statusReason: reason, body: '' },
+      [event],
+    );
+    if (!saved) throw commentChangedMeanwhile(id);
+    this.outbox.publishSoon({ id, events: saved.outbox });
+    if (comment.status === 'approved') await this.recount(comment.articleId);
+  }
+
+  /**
+   * moderation.decided → the comment's status. Applies only to the revision decided and only if
+   * newer than the last decision applied, so redelivered or stale decisions change nothing.
+   */
+  async applyDecision(decision: ModerationDecidedPayload): Promise<void> {
+    const comment = await this.comments.findById(decision.commentId);
+    if (!comment || comment.status === 'deleted') return;
+    if ((comment.revision ?? 1) !== decision.revision) return;
+    if (comment.decidedAt && comment.decidedAt.getTime() >= decision.decidedAt.getTime()) return;
+    const status = STATUS_OF[decision.decision];
+    const count = await this.comments.countApproved(comment.articleId);
+    const delta = (status === 'approved' ? 1 : 0) - (comment.status === 'approved' ? 1 : 0);
+    const event = this.statusEvent(comment, status, decision.reason, count + delta, decision.moderator);
+    const saved = await this.comments.updateIf(
+      comment._id,
+      { revision: decision.revision, status: comment.status },
+      { status, statusReason: decision.reason, decidedAt: decision.decidedAt },
+      [event],
+    );
+    // Changed meanwhile (an edit or another decision): the event server retries from fresh state.
+    if (!saved) throw new Error(`comment ${comment._id} changed while applying a decision`);
+    this.outbox.publishSoon({ id: comment._id, events: saved.outbox });
+    if (delta !== 0) await this.recount(comment.articleId);
+  }
+
+  private async assertThreadAccepts(articleId: string, now: Date): Promise<void> {
+    const thread = await this.threads.findReadable(articleId);
+    const verdict = canAcceptComments(thread, now);
+    if (verdict.ok) return;
+    if (verdict.refusal.code === 'thread_hidden') throw threadNotFound(articleId);
+    throw new DomainError('conflict', verdict.refusal.code, verdict.refusal.message);
+  }
+
+  private sameAnswer(existing: CommentRecord, input: SubmitCommentInput): OwnCommentView {
+    const sameRequest = existing.body === input.body && (existing.parentId ?? undefined) === (input.parentId ?? undefined);
+    if (!sameRequest && (existing.revision ?? 1) === 1) throw idempotencyKeyReused();
+    return toOwnView(existing);
+  }
+
+  private statusEvent(comment: CommentRecord, status: CommentStatusChange, reason: string, commentCount: number, by?: Actor) {
+    return createEvent(
+      EVENT_OF[status],
+      comment.articleId,
+      {
+        commentId: comment._id,
+        articleId: comment.articleId,
+        status,
+        revision: comment.revision ?? 1,
+        reason,
+        ...(by ? { by } : {}),
+        commentCount: Math.max(0, commentCount),
+        at: new Date(),
+      },
+      eventMeta('comments'),
+    );
+  }
+
+  private recount(articleId: string): Promise<number> {
+    return this.threads.recount(articleId, () => this.comments.countApproved(articleId));
+  }
+}
+
+const toOwnView = (comment: CommentRecord): OwnCommentView => ({
+  id: comment._id,
+  articleId: comment.articleId,
+  parentId: comment.parentId ?? null,
+  status: comment.status,
+  ...(comment.statusReason && comment.status !== 'approved' ? { reason: comment.statusReason } : {}),
+  body: comment.body,
+  postedAt: comment.postedAt.toISOString(),
+  ...(comment.editedAt ? { editedAt: comment.editedAt.toISOString() } : {}),
+  revision: comment.revision ?? 1,
+});
