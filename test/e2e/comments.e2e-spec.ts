@@ -172,27 +172,26 @@ describe('posting comments', () => {
   it('limits posts per reader with 429 and Retry-After', async () => {
     const story = await publishStory();
     const hank = reader();
-    const statuses: number[] = [];
-    let retryAfter: string | null = null;
-    for (let i = 0; i < 22; i++) {
-      const response = await post(story, hank.token, { body: `Comment number ${i}` });
-      statuses.push(response.status);
-      if (response.status === 429) retryAfter = response.headers.get('retry-after');
-    }
+    // All at once, well inside the one-minute window.
+    const responses = await Promise.all(Array.from({ length: 22 }, (_, i) => post(story, hank.token, { body: `Comment number ${i}` })));
+    const statuses = responses.map((r) => r.status);
     // The harness allows 20 writes per reader per minute.
     expect(statuses.filter((s) => s === 202)).toHaveLength(20);
-    expect(statuses.slice(20)).toEqual([429, 429]);
-    expect(Number(retryAfter)).toBeGreaterThan(0);
+    expect(statuses.filter((s) => s === 429)).toHaveLength(2);
+    const refused = responses.find((r) => r.status === 429)!;
+    expect(Number(refused.headers.get('retry-after'))).toBeGreaterThan(0);
+    expect(refused.body).toMatchObject({ code: 'rate_limited', details: { limit: 20, windowSeconds: 60 } });
   });
 
   it('limits posts per client address', async () => {
     const story = await publishStory();
     const address = `2001:db8::${randomUUID().slice(0, 4)}:1`;
-    const statuses: number[] = [];
-    for (let i = 0; i < 42; i++) statuses.push((await post(story, reader().token, { body: `From one office, ${i}` }, { 'x-forwarded-for': address })).status);
+    const statuses = (
+      await Promise.all(Array.from({ length: 42 }, (_, i) => post(story, reader().token, { body: `From one office, ${i}` }, { 'x-forwarded-for': address })))
+    ).map((r) => r.status);
     // The harness allows 40 writes per address per minute.
     expect(statuses.filter((s) => s === 202)).toHaveLength(40);
-    expect(statuses.slice(40)).toEqual([429, 429]);
+    expect(statuses.filter((s) => s === 429)).toHaveLength(2);
   });
 
   it('answers bad input with a 4xx and stores nothing', async () => {
@@ -218,7 +217,8 @@ describe('posting comments', () => {
     }
     const ivan = reader();
     expect((await api('POST', `/api/v1/articles/${story}/comments`, { token: ivan.token, rawBody: '{"body": "unterminated' })).status).toBe(400);
-    expect((await api('POST', `/api/v1/articles/${story}/comments`, { token: ivan.token, rawBody: 'body=hi', headers: { 'content-type': 'text/plain' } })).status).toBe(415);
+    expect((await api('POST', `/api/v1/articles/${story}/comments`, { token: ivan.token, rawBody: 'body=hi', headers: { 'content-type': 'text/plain' } })).status).toBe(400);
+    expect((await api('POST', `/api/v1/articles/${story}/comments`, { token: ivan.token, rawBody: '<body/>', headers: { 'content-type': 'application/xml' } })).status).toBe(415);
     expect((await api('POST', `/api/v1/articles/${story}/comments`, { body: { body: 'no token' } })).status).toBe(401);
     expect((await api('POST', `/api/v1/articles/not-a-uuid/comments`, { token: ivan.token, body: { body: 'hi' } })).status).toBe(400);
     expect(await withDatabase('comments', (db) => db.collection('comments').countDocuments({ articleId: story }))).toBe(before);
