@@ -4,7 +4,7 @@ import { eventually } from '@app/testing';
 import { api } from '../support/api';
 import { eventsOf, produce, readTopic } from '../support/kafka';
 import { withDatabase } from '../support/mongo';
-import { consumerGroupOf, system } from '../support/services';
+import { consumerGroupOf, system, topicPrefixOf } from '../support/services';
 
 /** An article.published event as the articles service would send it, for a story of our own. */
 function publishedEvent(articleId = randomUUID()) {
@@ -59,7 +59,7 @@ describe('event delivery', () => {
     const dead = await readTopic(dlq, (m) => m.key === key, (m) => m.length >= 2);
     expect(dead.map((m) => m.headers['dlq-reason'])).toEqual(['malformed', 'unsupported_version']);
     expect(dead[0]).toMatchObject({ value: '{"this is": not json' });
-    expect(dead[0].headers).toMatchObject({ 'dlq-origin-topic': TOPICS.ARTICLES, 'dlq-consumer-group': consumerGroupOf(system(), 'comments') });
+    expect(dead[0].headers).toMatchObject({ 'dlq-origin-topic': topicPrefixOf(system()) + TOPICS.ARTICLES, 'dlq-consumer-group': consumerGroupOf(system(), 'comments') });
     expect(dead[1].headers['dlq-error']).toContain('version 99 is not supported');
     // Each consumer group dead-letters into its own topic.
     const moderationDead = await readTopic(deadLetterTopic(consumerGroupOf(system(), 'moderation')), (m) => m.key === key, (m) => m.length >= 2);

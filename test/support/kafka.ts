@@ -1,6 +1,9 @@
 import { randomUUID } from 'node:crypto';
 import { Kafka, logLevel, Message } from 'kafkajs';
-import { system } from './services';
+import { system, topicPrefixOf } from './services';
+
+/** The run's own name of a topic (see KAFKA_TOPIC_PREFIX). */
+const own = (topic: string) => topicPrefixOf(system()) + topic;
 
 const kafka = () => new Kafka({ clientId: 'e2e', brokers: system().kafkaBrokers.split(','), logLevel: logLevel.NOTHING });
 
@@ -8,7 +11,7 @@ export async function produce(topic: string, messages: Message[]): Promise<void>
   const producer = kafka().producer({ allowAutoTopicCreation: false });
   await producer.connect();
   try {
-    await producer.send({ topic, acks: -1, messages });
+    await producer.send({ topic: own(topic), acks: -1, messages });
   } finally {
     await producer.disconnect();
   }
@@ -27,11 +30,12 @@ export interface ReadMessage {
  * until `done(messages)` holds or time runs out; returns the messages that matched `filter`.
  */
 export async function readTopic(
-  topic: string,
+  logicalTopic: string,
   filter: (message: ReadMessage) => boolean,
   done: (matched: ReadMessage[]) => boolean,
   timeoutMs = 20_000,
 ): Promise<ReadMessage[]> {
+  const topic = own(logicalTopic);
   const client = kafka();
   const since = system().startedAt;
   const admin = client.admin();

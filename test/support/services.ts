@@ -30,11 +30,12 @@ export function system(): SystemUnderTest {
   return JSON.parse(raw) as SystemUnderTest;
 }
 
+export const topicPrefixOf = (sut: SystemUnderTest) => `e2e-${sut.runId}.`;
+
 export const databaseOf = (sut: SystemUnderTest, service: Exclude<ServiceName, 'gateway'>) => `e2e_${sut.runId}_${service}`;
 /**
- * Each run has its own consumer groups (and databases), so runs sharing a broker never take each
- * other's partitions; its services start at the topics' end (KAFKA_FROM_BEGINNING=false), not
- * replaying the history earlier runs left on a developer's broker.
+ * Each run has its own topics (KAFKA_TOPIC_PREFIX), consumer groups and databases: runs sharing
+ * a developer's broker never see each other's events, and a run never replays older history.
  */
 export const consumerGroupOf = (sut: SystemUnderTest, service: ServiceName) => `${service}-e2e-${sut.runId}`;
 
@@ -47,7 +48,7 @@ export function serviceEnv(sut: SystemUnderTest, name: ServiceName, port: number
     PORT: String(port),
     KAFKA_BROKERS: sut.kafkaBrokers,
     KAFKA_GROUP_ID: consumerGroupOf(sut, name),
-    KAFKA_FROM_BEGINNING: 'false',
+    KAFKA_TOPIC_PREFIX: topicPrefixOf(sut),
     KAFKA_RETRY_BACKOFF_MS: '50',
     KAFKA_HANDLER_ATTEMPTS: '3',
     OUTBOX_POLL_MS: '500',

@@ -4,10 +4,12 @@ import { ConfigModule } from '@app/config';
 import { HealthModule } from '@app/http';
 import { LoggerModule } from '@app/observability';
 import { ArticlesModule } from './articles/articles.module';
+import { PostingModule } from './posting/posting.module';
 import { AuthModule } from './auth/auth.module';
 import { RateLimitModule } from './rate-limit/rate-limit.module';
 import { CommentsModule } from './comments/comments.module';
 import { GatewayConfig } from './gateway.config';
+import { ModerationModule } from './moderation/moderation.module';
 import { ThreadsModule } from './threads/threads.module';
 import { UpstreamClient } from './upstream/upstream.client';
 import { UpstreamModule } from './upstream/upstream.module';
@@ -24,8 +26,10 @@ import { UpstreamModule } from './upstream/upstream.module';
       readiness: (upstream: UpstreamClient, health: HealthIndicatorService) => upstream.readinessChecks(health),
     }),
     ArticlesModule,
+    PostingModule,
     ThreadsModule,
     CommentsModule,
+    ModerationModule,
   ],
 })
 export class AppModule {}

@@ -6,7 +6,9 @@ import { KafkaHealthIndicator, KafkaModule } from '@app/kafka';
 import { LoggerModule } from '@app/observability';
 import { MongoModule } from '@app/persistence';
 import { ModerationConfig } from './moderation.config';
+import { CasesModule } from './cases/cases.module';
 import { StoriesModule } from './stories/stories.module';
+import { UsersModule } from './users/users.module';
 
 @Module({
   imports: [
@@ -22,6 +24,8 @@ import { StoriesModule } from './stories/stories.module';
       ],
     }),
     StoriesModule,
+    CasesModule,
+    UsersModule,
   ],
 })
 export class AppModule {}

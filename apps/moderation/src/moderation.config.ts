@@ -1,6 +1,63 @@
-import { DatabaseServiceConfig } from '@app/config';
+import { IsBoolean, IsInt, IsNumber, Matches, Max, Min } from 'class-validator';
+import { DatabaseServiceConfig, EnvBoolean, EnvList } from '@app/config';
 
+/** Letters, digits, spaces, apostrophes and hyphens: what a listed word may be written with. */
+const WORD = /^[\p{L}\d' -]{1,100}$/u;
+const WORD_MESSAGE = (name: string) => `${name} must be a comma-separated list of words (letters, digits, spaces, ' and -; at most 100 characters each)`;
+
+/**
+ * The moderation service's settings. The rules (see docs/moderation.md) read their thresholds
+ * and word lists from here, validated once at boot.
+ */
 export class ModerationConfig extends DatabaseServiceConfig {
   override PORT: number = 3003;
   override MONGO_URL = 'mongodb://127.0.0.1:27017/moderation';
+
+  /** Extra words that reject a comment outright, on top of obscenity's English profanity list. */
+  @EnvList()
+  @Matches(WORD, { each: true, message: WORD_MESSAGE('MODERATION_BANNED_WORDS') })
+  MODERATION_BANNED_WORDS: string[] = [];
+
+  /** Whether obscenity's English profanity dataset is banned too (it is, unless turned off). */
+  @EnvBoolean()
+  @IsBoolean()
+  MODERATION_ENGLISH_PROFANITY: boolean = true;
+
+  /** Words that hold a comment for a human. */
+  @EnvList()
+  @Matches(WORD, { each: true, message: WORD_MESSAGE('MODERATION_SUSPECT_WORDS') })
+  MODERATION_SUSPECT_WORDS: string[] = ['idiot', 'moron', 'stupid', 'liar'];
+
+  /**
+   * A reader with fewer approved comments than this is held (new-commenter pre-moderation).
+   * 0 (the default) turns the rule off: a fresh reader's clean comment is approved at once.
+   */
+  @IsInt()
+  @Min(0)
+  @Max(1000)
+  MODERATION_NEW_COMMENTER_THRESHOLD: number = 0;
+
+  /** The same reader posting the same text again within this many seconds is rejected as a repeat. */
+  @IsInt()
+  @Min(0)
+  @Max(30 * 86_400)
+  MODERATION_REPEAT_WINDOW_SECONDS: number = 600;
+
+  /** Distinct readers' reports that send an approved comment to the reported queue. */
+  @IsInt()
+  @Min(1)
+  @Max(1000)
+  MODERATION_REPORT_THRESHOLD: number = 3;
+
+  /** Share of capitals among the letters (of a comment with at least 20) above which it is shouting. */
+  @IsNumber()
+  @Min(0.5)
+  @Max(1)
+  MODERATION_SHOUTING_RATIO: number = 0.7;
+
+  /** A run of the same character at least this long is junk. */
+  @IsInt()
+  @Min(3)
+  @Max(1000)
+  MODERATION_JUNK_RUN_LENGTH: number = 10;
 }

@@ -1,5 +1,5 @@
-import { ArrayNotEmpty, IsBoolean, IsIn, IsInt, IsOptional, IsString, Matches, Max, Min } from 'class-validator';
-import { EnvBoolean, EnvList } from './load-config';
+import { ArrayNotEmpty, IsIn, IsInt, IsOptional, IsString, Matches, Max, Min } from 'class-validator';
+import { EnvList } from './load-config';
 
 /** What every HTTP process needs: where it listens and how it logs. */
 export class BaseConfig {
@@ -32,12 +32,11 @@ export class ServiceConfig extends BaseConfig {
   KAFKA_GROUP_ID?: string;
 
   /**
-   * Where a consumer group with no committed offsets starts: the topics' beginning (a new
-   * service catches up on history) or their end (tests, whose runs use fresh groups each).
+   * Put before every topic name (e.g. "staging."), so several systems can share one broker;
+   * each e2e run uses its own.
    */
-  @EnvBoolean()
-  @IsBoolean()
-  KAFKA_FROM_BEGINNING: boolean = true;
+  @Matches(/^[A-Za-z0-9._-]{0,100}$/)
+  KAFKA_TOPIC_PREFIX: string = '';
 
   /** Partitions of each topic when this service creates it. More than one, so consumers scale out. */
   @IsInt()

@@ -1,5 +1,6 @@
 import { Injectable, OnApplicationShutdown, OnModuleInit } from '@nestjs/common';
 import { CompressionTypes, IHeaders, Message, Partitioners, Producer } from 'kafkajs';
+import { ServiceConfig } from '@app/config';
 import { EventEnvelope, isEventType, topicOf } from '@app/contracts';
 import { KafkaClient } from './kafka.client';
 import { TopicAdmin } from './topic-admin';
@@ -16,6 +17,7 @@ export class EventPublisher implements OnModuleInit, OnApplicationShutdown {
   constructor(
     kafka: KafkaClient,
     private readonly topics: TopicAdmin,
+    private readonly config: ServiceConfig,
   ) {
     this.producer = kafka.producer({ allowAutoTopicCreation: false, createPartitioner: Partitioners.DefaultPartitioner });
   }
@@ -34,7 +36,7 @@ export class EventPublisher implements OnModuleInit, OnApplicationShutdown {
     const byTopic = new Map<string, Message[]>();
     for (const event of events) {
       if (!isEventType(event.type)) throw new Error(`cannot publish unknown event type ${event.type}`);
-      const topic = topicOf(event.type);
+      const topic = this.config.KAFKA_TOPIC_PREFIX + topicOf(event.type);
       const messages = byTopic.get(topic) ?? [];
       messages.push({
         key: event.key,
@@ -50,8 +52,8 @@ export class EventPublisher implements OnModuleInit, OnApplicationShutdown {
     });
   }
 
-  /** Sends raw messages as they are (dead letters keep the original bytes). */
+  /** Sends raw messages as they are (dead letters keep the original bytes) to a topic of ours. */
   async sendRaw(topic: string, messages: { key: Buffer | string | null; value: Buffer | string | null; headers: IHeaders }[]) {
-    await this.producer.send({ topic, acks: -1, messages });
+    await this.producer.send({ topic: this.config.KAFKA_TOPIC_PREFIX + topic, acks: -1, messages });
   }
 }

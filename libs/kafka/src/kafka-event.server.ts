@@ -94,7 +94,7 @@ export class KafkaEventServer extends Server implements CustomTransportStrategy 
       this.log.error({ msg: 'consumer crashed', error: payload.error?.message, restart: payload.restart });
     });
     await this.consumer.connect();
-    await this.consumer.subscribe({ topics, fromBeginning: this.config.KAFKA_FROM_BEGINNING });
+    await this.consumer.subscribe({ topics: topics.map((topic) => this.config.KAFKA_TOPIC_PREFIX + topic), fromBeginning: true });
     await this.consumer.run({
       eachBatchAutoResolve: false,
       partitionsConsumedConcurrently: this.config.KAFKA_PARTITIONS,

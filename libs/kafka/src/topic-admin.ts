@@ -34,26 +34,45 @@ export class TopicAdmin implements OnModuleInit {
     return this.ensured;
   }
 
-  private async ensure(topics: string[]): Promise<void> {
+  private async ensure(logical: string[]): Promise<void> {
+    const topics = logical.map((topic) => this.config.KAFKA_TOPIC_PREFIX + topic);
     const admin = this.kafka.admin();
     await admin.connect();
     try {
       const existing = new Set(await admin.listTopics());
       const missing = topics.filter((topic) => !existing.has(topic));
-      if (!missing.length) return;
-      try {
-        await admin.createTopics({
-          waitForLeaders: true,
-          topics: missing.map((topic) => ({ topic, numPartitions: this.config.KAFKA_PARTITIONS })),
-        });
-        this.logger.log({ msg: 'created topics', topics: missing });
-      } catch (error) {
-        // Another service may have created them at the same moment: that is fine.
-        const now = new Set(await admin.listTopics());
-        if (missing.some((topic) => !now.has(topic))) throw error;
+      if (missing.length) {
+        try {
+          await admin.createTopics({ waitForLeaders: false, topics: missing.map((topic) => ({ topic, numPartitions: this.config.KAFKA_PARTITIONS })) });
+          this.logger.log({ msg: 'created topics', topics: missing });
+        } catch (error) {
+          // Another service may be creating them at the same moment: that is fine.
+          const now = new Set(await admin.listTopics());
+          if (missing.some((topic) => !now.has(topic))) throw error;
+        }
       }
+      await this.waitForLeaders(admin, topics);
     } finally {
       await admin.disconnect();
+    }
+  }
+
+  /**
+   * A topic just created (by us or by another service starting at the same moment) has no
+   * partition leaders for a short while; subscribing or producing then fails. Wait until every
+   * partition has one.
+   */
+  private async waitForLeaders(admin: ReturnType<KafkaClient['admin']>, topics: string[], timeoutMs = 30_000): Promise<void> {
+    const deadline = Date.now() + timeoutMs;
+    for (;;) {
+      try {
+        const { topics: metadata } = await admin.fetchTopicMetadata({ topics });
+        if (metadata.every((topic) => topic.partitions.length > 0 && topic.partitions.every((p) => p.leader >= 0))) return;
+      } catch (error) {
+        if (Date.now() > deadline) throw error;
+      }
+      if (Date.now() > deadline) throw new Error(`topics have no leaders after ${timeoutMs} ms: ${topics.join(', ')}`);
+      await new Promise((resolve) => setTimeout(resolve, 200));
     }
   }
 }

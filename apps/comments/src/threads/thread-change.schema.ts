@@ -1,6 +1,6 @@
 import { Schema } from 'mongoose';
 import { Actor, EventEnvelope, ThreadChangeReason, ThreadState } from '@app/contracts';
-import { addOutboxIndex, outboxFields } from '@app/persistence';
+import { outboxFields } from '@app/persistence';
 import { ThreadSnapshot } from './thread.schema';
 
 /** One line of a thread's audit trail: a lifecycle event, who caused it (absent: the system) and why. */
@@ -42,6 +42,8 @@ export interface ThreadChangeDocument {
   /** The ids of its events, kept after the relay empties the outbox. */
   eventIds: string[];
   outbox: EventEnvelope<unknown>[];
+  /** Set while events wait for the relay (see ThreadChangesOutbox). */
+  pending?: true;
   outboxAt?: Date;
 }
 
@@ -59,6 +61,7 @@ export const ThreadChangeSchema = new Schema<ThreadChangeDocument>(
     snapshot: { type: Schema.Types.Mixed, required: true },
     audit: { type: [Schema.Types.Mixed] as never, default: [] },
     eventIds: { type: [String], default: [] },
+    pending: Boolean,
     ...outboxFields,
   },
   { collection: 'thread_changes', timestamps: false, versionKey: false, minimize: false },
@@ -67,4 +70,5 @@ export const ThreadChangeSchema = new Schema<ThreadChangeDocument>(
 // The latest change of a thread ({ articleId } sorted by seq descending, limit 1), to roll the
 // thread document forward; and the audit trail ({ articleId } by seq).
 ThreadChangeSchema.index({ articleId: 1, seq: -1 });
-addOutboxIndex(ThreadChangeSchema);
+// The relay's poll: { pending: true, outboxAt: { $lte } } oldest first.
+ThreadChangeSchema.index({ pending: 1, outboxAt: 1 });

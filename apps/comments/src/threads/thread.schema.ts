@@ -26,13 +26,19 @@ export interface ThreadDocument {
   autoClose: boolean;
   /** When the sweep must look at the thread next; null when nothing can come by itself. */
   nextTransitionAt: Date | null;
+  /**
+   * nextTransitionAt is set (the thread is open or closed). Stored by the repository for the
+   * sweep's query: FerretDB filters in the database only on equality, so `active: true` keeps the
+   * archived and hidden majority out of what it reads to evaluate the date range.
+   */
+  active?: boolean;
   /** Approved comments: recomputed by counting after every import (see ThreadsService.recount). */
   commentCount: number;
   stateChangedAt: Date;
 }
 
-/** Everything of a thread but its id: what each change records in full. */
-export type ThreadSnapshot = Omit<ThreadDocument, '_id'>;
+/** Everything of a thread but its id (and derived fields): what each change records in full. */
+export type ThreadSnapshot = Omit<ThreadDocument, '_id' | 'active'>;
 
 export const THREAD_MODEL = 'Thread';
 
@@ -51,11 +57,13 @@ export const ThreadSchema = new Schema<ThreadDocument>(
     closedReason: { type: String, default: null },
     autoClose: { type: Boolean, default: true },
     nextTransitionAt: { type: Date, default: null },
+    active: Boolean,
     commentCount: { type: Number, default: 0 },
     stateChangedAt: Date,
   },
   { collection: 'threads', timestamps: false, versionKey: false },
 );
 
-// The sweep: { nextTransitionAt: { $lte: now } } sorted by (nextTransitionAt, _id), paged by the same pair.
-ThreadSchema.index({ nextTransitionAt: 1, _id: 1 });
+// The sweep: { active: true, nextTransitionAt: { $lte: now } } sorted by (nextTransitionAt, _id),
+// paged by the same pair.
+ThreadSchema.index({ active: 1, nextTransitionAt: 1, _id: 1 });

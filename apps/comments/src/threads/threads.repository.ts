@@ -1,7 +1,8 @@
 import { Injectable, OnModuleInit } from '@nestjs/common';
 import { InjectModel } from '@nestjs/mongoose';
 import { Model, QueryFilter } from 'mongoose';
-import { isDuplicateKeyError, MongooseOutboxStore } from '@app/persistence';
+import { isDuplicateKeyError } from '@app/persistence';
+import { ThreadChangesOutbox } from './thread-changes.outbox';
 import { THREAD_CHANGE_MODEL, ThreadAuditEntry, ThreadChangeDocument } from './thread-change.schema';
 import { THREAD_MODEL, ThreadDocument, ThreadSnapshot } from './thread.schema';
 
@@ -10,13 +11,13 @@ export type ThreadRecord = ThreadDocument;
 /** All I/O on the threads collection and the thread_changes log. */
 @Injectable()
 export class ThreadsRepository implements OnModuleInit {
-  readonly outboxStore: MongooseOutboxStore;
+  readonly outboxStore: ThreadChangesOutbox;
 
   constructor(
     @InjectModel(THREAD_MODEL) private readonly threads: Model<ThreadDocument>,
     @InjectModel(THREAD_CHANGE_MODEL) private readonly changes: Model<ThreadChangeDocument>,
   ) {
-    this.outboxStore = new MongooseOutboxStore(changes as never);
+    this.outboxStore = new ThreadChangesOutbox(changes);
   }
 
   /** The indexes must exist before the first change relies on them. */
@@ -34,7 +35,7 @@ export class ThreadsRepository implements OnModuleInit {
    */
   async insertChange(change: ThreadChangeDocument): Promise<boolean> {
     try {
-      await this.changes.collection.insertOne({ ...change, ...(change.outbox.length ? { outboxAt: change.at } : {}) } as never);
+      await this.changes.collection.insertOne({ ...change, ...(change.outbox.length ? { pending: true, outboxAt: change.at } : {}) } as never);
       return true;
     } catch (error) {
       if (isDuplicateKeyError(error)) return false;
@@ -65,10 +66,11 @@ export class ThreadsRepository implements OnModuleInit {
    * commit, or anyone who finds the document behind the log).
    */
   async applySnapshot(id: string, snapshot: ThreadSnapshot): Promise<void> {
-    const updated = await this.threads.updateOne({ _id: id, seq: { $lt: snapshot.seq } }, { $set: snapshot });
+    const stored = { ...snapshot, active: snapshot.nextTransitionAt !== null };
+    const updated = await this.threads.updateOne({ _id: id, seq: { $lt: snapshot.seq } }, { $set: stored });
     if (updated.matchedCount) return;
     try {
-      await this.threads.collection.insertOne({ _id: id, ...snapshot } as never);
+      await this.threads.collection.insertOne({ _id: id, ...stored } as never);
     } catch (error) {
       // The document exists with this seq or a newer one: nothing to do.
       if (!isDuplicateKeyError(error)) throw error;
@@ -77,15 +79,16 @@ export class ThreadsRepository implements OnModuleInit {
 
   /**
    * Threads with a transition due at `now`, in (nextTransitionAt, _id) order, after `after`
-   * (exclusive) so one sweep pass never reads a thread twice. Served by { nextTransitionAt, _id }.
+   * (exclusive) so one sweep pass never reads a thread twice. Served by { active, nextTransitionAt, _id }.
    */
   findDue(now: Date, after: { at: Date; id: string } | undefined, limit: number): Promise<ThreadRecord[]> {
     const filter: QueryFilter<ThreadDocument> = after
       ? {
+          active: true,
           nextTransitionAt: { $lte: now },
           $or: [{ nextTransitionAt: { $gt: after.at } }, { nextTransitionAt: after.at, _id: { $gt: after.id } }],
         }
-      : { nextTransitionAt: { $lte: now } };
+      : { active: true, nextTransitionAt: { $lte: now } };
     return this.threads.find(filter).sort({ nextTransitionAt: 1, _id: 1 }).limit(limit).lean<ThreadRecord[]>();
   }
 }

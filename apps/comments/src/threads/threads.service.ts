@@ -176,18 +176,13 @@ export class ThreadsService {
 
   /**
    * The sweep's work on one due thread: applies the transitions due now, in order, in one change.
-   * Returns the number of events committed (0 when another instance got there first). Publishing
-   * is left to the caller, which flushes the relay once per batch.
+   * Returns the number of events committed (0 when another instance got there first).
    */
   async advance(thread: ThreadRecord): Promise<number> {
-    const result = await this.change(
-      thread,
-      (current, now) => {
-        const steps = dueSteps(lifecycleOf(current), now);
-        return steps.length ? this.transition(current, steps, now, {}) : null;
-      },
-      { publish: false },
-    );
+    const result = await this.change(thread, (current, now) => {
+      const steps = dueSteps(lifecycleOf(current), now);
+      return steps.length ? this.transition(current, steps, now, {}) : null;
+    });
     return result.events;
   }
 
@@ -196,14 +191,18 @@ export class ThreadsService {
    * is taken after the thread was read: a change committed on that seq cannot overwrite a count
    * taken later (that writer's commit on the same seq fails, and it counts again).
    */
-  async recount(articleId: string, count: () => Promise<number>): Promise<number> {
+  async recount(
+    articleId: string,
+    count: () => Promise<number>,
+    reason: Extract<ThreadChangeReason, 'comments_imported' | 'comments_changed'> = 'comments_changed',
+  ): Promise<number> {
     const thread = await this.load(articleId);
     if (!thread) throw threadNotFound(articleId);
     const after = await this.change(thread, async (current, now) => {
       const commentCount = await count();
       if (commentCount === (current.commentCount ?? 0)) return null;
       const snapshot: ThreadSnapshot = { ...snapshotOf(current), commentCount, seq: current.seq + 1 };
-      return { snapshot, events: [this.event('thread.count_changed', { _id: current._id, ...snapshot }, 'comments_imported', now)], audit: [] };
+      return { snapshot, events: [this.event('thread.count_changed', { _id: current._id, ...snapshot }, reason, now)], audit: [] };
     });
     return after.record.commentCount ?? 0;
   }
@@ -258,20 +257,23 @@ export class ThreadsService {
   private async change(
     thread: ThreadRecord,
     decide: (current: ThreadRecord, now: Date) => Change | null | Promise<Change | null>,
-    options: { publish: boolean } = { publish: true },
   ): Promise<{ record: ThreadRecord; events: number }> {
     let current = thread;
     for (let attempt = 1; ; attempt++) {
       const change = await decide(current, new Date());
       if (!change) return { record: current, events: 0 };
-      if (await this.commit(current, change, options)) return { record: { _id: current._id, ...change.snapshot }, events: change.events.length };
+      if (await this.commit(current, change)) return { record: { _id: current._id, ...change.snapshot }, events: change.events.length };
       if (attempt >= MAX_ATTEMPTS) throw new ThreadChangedMeanwhile(thread._id);
       current = (await this.rollForward(thread._id)) ?? current;
     }
   }
 
-  /** Inserts the change (the commit point), then brings the thread document up to it. False when it lost. */
-  private async commit(base: ThreadRecord, change: Change, options: { publish: boolean } = { publish: true }): Promise<boolean> {
+  /**
+   * Inserts the change (the commit point), hands its events to the relay at once, then brings the
+   * thread document up to it. False when it lost. The events leave before the document shows the
+   * change, so the next change of the thread (decided on that document) is published after them.
+   */
+  private async commit(base: ThreadRecord, change: Change): Promise<boolean> {
     const id = changeIdOf(base._id, base.seq);
     const committed = await this.repository.insertChange({
       _id: id,
@@ -285,8 +287,8 @@ export class ThreadsService {
       outbox: change.events,
     });
     if (!committed) return false;
+    this.outbox.publishSoon({ id, events: change.events });
     await this.repository.applySnapshot(base._id, change.snapshot);
-    if (options.publish) this.outbox.publishSoon({ id, events: change.events });
     return true;
   }
 

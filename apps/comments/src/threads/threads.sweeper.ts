@@ -89,7 +89,8 @@ export class ThreadsSweeper implements OnApplicationBootstrap, BeforeApplication
           this.log.warn({ msg: 'could not advance thread; it stays due', articleId: thread._id, error: (error as Error).message });
         }
       });
-      // One batched publication per batch instead of one per thread; the relay's poller is the safety net.
+      // Each change went to the relay as it was committed; wait for those sends before the next
+      // batch, so the work in flight stays bounded. The relay's poller is the safety net.
       if (result.events > eventsBefore) await this.outbox.flush();
       if (due.length < this.config.THREAD_SWEEP_BATCH) break;
     }

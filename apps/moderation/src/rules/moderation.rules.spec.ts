@@ -34,6 +34,7 @@ describe('review', () => {
     ['shouting', comment('WAKE UP CT!! RESCIND THE ANTI-CONSTITUTIONAL LAWS'), 'shouting', 'hold'],
     ['junk', comment('nooooooooooooooo'), 'junk', 'hold'],
     ['story pre-moderation', comment('fine words', { story: { preModeration: true } }), 'story_premoderation', 'hold'],
+    ['unknown story', comment('fine words', { story: null }), 'unknown_story', 'hold'],
     ['sanction', comment('fine words', { author: { approvedCount: 5, premoderated: true, recentBodies: [] } }), 'author_premoderation', 'hold'],
     ['new commenter', comment('fine words', { author: { approvedCount: 1, premoderated: false, recentBodies: [] } }), 'new_commenter', 'hold'],
   ])('%s', (_name, input, rule, decision) => {

@@ -9,6 +9,7 @@ export const RULES = [
   'links',
   'shouting',
   'junk',
+  'unknown_story',
   'story_premoderation',
   'author_premoderation',
   'new_commenter',
@@ -24,10 +25,13 @@ export interface RuleVerdict {
 
 export interface CommentUnderReview {
   body: string;
-  story: { preModeration: boolean };
+  /** null when moderation has not (yet) heard of the story: held, since its policy is unknown. */
+  story: { preModeration: boolean } | null;
   author: {
     approvedCount: number;
     premoderated: boolean;
+    /** What put the reader under pre-moderation, for the evidence (e.g. "a pre-moderation sanction until …"). */
+    premoderatedBecause?: string;
     /** Bodies this author posted within the repeat window, newest first. */
     recentBodies: string[];
   };
@@ -76,8 +80,11 @@ export function review(comment: CommentUnderReview, settings: RuleSettings): Rul
   const run = new RegExp(`(.)\\1{${settings.junkRunLength - 1},}`, 'u').exec(comment.body);
   if (run) return { rule: 'junk', decision: 'hold', evidence: `"${run[1]}" repeated ${run[0].length} times` };
 
+  if (!comment.story) return { rule: 'unknown_story', decision: 'hold', evidence: 'the story is not known to moderation (yet): its policy cannot be checked' };
   if (comment.story.preModeration) return { rule: 'story_premoderation', decision: 'hold', evidence: 'the story is pre-moderated' };
-  if (comment.author.premoderated) return { rule: 'author_premoderation', decision: 'hold', evidence: 'the reader is under pre-moderation' };
+  if (comment.author.premoderated) {
+    return { rule: 'author_premoderation', decision: 'hold', evidence: comment.author.premoderatedBecause ?? 'the reader is under pre-moderation' };
+  }
   if (comment.author.approvedCount < settings.newCommenterThreshold) {
     return {
       rule: 'new_commenter',

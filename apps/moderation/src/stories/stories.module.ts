@@ -9,5 +9,6 @@ import { StoriesService } from './stories.service';
   imports: [MongooseModule.forFeature([{ name: STORY_MODEL, schema: StorySchema }])],
   controllers: [StoriesConsumer],
   providers: [StoriesRepository, StoriesService],
+  exports: [StoriesService],
 })
 export class StoriesModule {}

@@ -28,4 +28,9 @@ export class StoriesRepository {
   findById(id: string): Promise<StoryDocument | null> {
     return this.model.findById(id).lean<StoryDocument>();
   }
+
+  /** The stories of a queue page (by _id only: no other index). */
+  findMany(ids: string[]): Promise<StoryDocument[]> {
+    return ids.length ? this.model.find({ _id: { $in: ids } }).lean<StoryDocument[]>() : Promise.resolve([]);
+  }
 }

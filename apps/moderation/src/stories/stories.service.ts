@@ -1,5 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import { ArticleSnapshotPayload, ArticleUnpublishedPayload } from '@app/contracts';
+import { StoryDocument } from './story.schema';
 import { StoriesRepository } from './stories.repository';
 
 @Injectable()
@@ -15,6 +16,16 @@ export class StoriesService {
       preModeration: article.commentPolicy.preModeration,
       published: true,
     });
+  }
+
+  /** What moderation knows of a story; null when no event about it has arrived yet. */
+  find(id: string): Promise<StoryDocument | null> {
+    return this.repository.findById(id);
+  }
+
+  async findMany(ids: string[]): Promise<Map<string, StoryDocument>> {
+    const stories = await this.repository.findMany([...new Set(ids)]);
+    return new Map(stories.map((story) => [story._id, story]));
   }
 
   async recordUnpublished(article: ArticleUnpublishedPayload): Promise<void> {

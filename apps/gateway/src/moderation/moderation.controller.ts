@@ -1,0 +1,100 @@
+import { Body, Controller, Delete, Get, HttpCode, Param, ParseUUIDPipe, Post, Query } from '@nestjs/common';
+import { ApiBearerAuth, ApiBody, ApiOperation, ApiQuery, ApiResponse, ApiTags, getSchemaPath } from '@nestjs/swagger';
+import { Actor, BulkDecisionInput, DecisionInput, QUEUE_STATUSES, QueueQuery, SanctionInput } from '@app/contracts';
+import { CurrentUser, Roles } from '../auth/auth.decorators';
+import { UpstreamClient } from '../upstream/upstream.client';
+import { UserIdPipe } from './user-id.pipe';
+
+const uuid = new ParseUUIDPipe();
+
+/**
+ * The moderators' desk: the queue, decisions, the audit trail and sanctions. Moderators (and
+ * admins, who may do everything); editors publish stories but do not moderate readers.
+ */
+@ApiTags('moderation')
+@ApiBearerAuth()
+@Roles('moderator')
+@Controller('api/v1/moderation')
+export class ModerationController {
+  constructor(private readonly upstream: UpstreamClient) {}
+
+  @Get('queue')
+  @ApiOperation({
+    summary: 'Comments waiting for a moderator (status held by default; or reported, approved, rejected), oldest first, cursor-paged',
+    description:
+      'Filters: articleId, authorId, q (case-insensitive text in the body), from/to (posting time of the current revision, ISO-8601). ' +
+      'Each item: the comment, its story, the author\'s record (counts per status, active sanctions) and why it is there (the verdict and any reports).',
+  })
+  @ApiQuery({ name: 'status', required: false, enum: QUEUE_STATUSES, description: 'default held' })
+  @ApiQuery({ name: 'articleId', required: false, description: 'a story id (UUID)' })
+  @ApiQuery({ name: 'authorId', required: false, description: "a reader's id" })
+  @ApiQuery({ name: 'q', required: false, description: 'case-insensitive text in the body (1–200 characters, taken literally)' })
+  @ApiQuery({ name: 'from', required: false, description: 'ISO-8601 date-time with zone; posted at or after' })
+  @ApiQuery({ name: 'to', required: false, description: 'ISO-8601 date-time with zone; posted before' })
+  @ApiQuery({ name: 'cursor', required: false, description: 'nextCursor of the previous page' })
+  @ApiQuery({ name: 'limit', required: false, description: '1–100, default 50' })
+  queue(@Query() query: QueueQuery, @CurrentUser() actor: Actor) {
+    return this.upstream.call('moderation', {
+      method: 'GET',
+      path: '/queue',
+      query: {
+        status: query.status,
+        articleId: query.articleId,
+        authorId: query.authorId,
+        q: query.q,
+        from: query.from?.toISOString(),
+        to: query.to?.toISOString(),
+        cursor: query.cursor,
+        limit: query.limit,
+      },
+      actor,
+    });
+  }
+
+  @Post('comments/:id/decision')
+  @HttpCode(200)
+  @ApiOperation({ summary: 'Approve or reject a comment, with a reason; announced as moderation.decided' })
+  @ApiBody({ schema: { $ref: getSchemaPath('DecisionInput') } })
+  @ApiResponse({ status: 409, description: 'already_decided (another moderator was first), revision_changed (the author edited it), comment_deleted' })
+  decide(@Param('id', uuid) commentId: string, @Body() input: DecisionInput, @CurrentUser() actor: Actor) {
+    return this.upstream.call('moderation', { method: 'POST', path: `/comments/${commentId}/decision`, body: input, actor });
+  }
+
+  @Post('decisions')
+  @HttpCode(200)
+  @ApiOperation({ summary: 'Several decisions at once (at most 200); each item is reported { ok: true } or { ok: false, code, message }' })
+  @ApiBody({ schema: { $ref: getSchemaPath('BulkDecisionInput') } })
+  decideMany(@Body() input: BulkDecisionInput, @CurrentUser() actor: Actor) {
+    return this.upstream.call('moderation', { method: 'POST', path: '/decisions', body: input, actor });
+  }
+
+  @Get('comments/:id/history')
+  @ApiOperation({ summary: "A comment's full audit trail: submitted, every rule verdict, every moderator decision (who, why), edits, reports" })
+  history(@Param('id', uuid) commentId: string, @CurrentUser() actor: Actor) {
+    return this.upstream.call('moderation', { method: 'GET', path: `/comments/${commentId}/history`, actor });
+  }
+
+  @Get('users/:id')
+  @ApiOperation({ summary: "A reader's record: counts per status, recent comments, sanctions (active and past)" })
+  user(@Param('id', UserIdPipe) userId: string, @CurrentUser() actor: Actor) {
+    return this.upstream.call('moderation', { method: 'GET', path: `/users/${encodeURIComponent(userId)}`, actor });
+  }
+
+  @Post('users/:id/sanctions')
+  @ApiOperation({
+    summary: 'Sanction a reader: ban (until lifted), suspend (until a time), premoderate (optionally until a time); announced as user.sanctioned',
+  })
+  @ApiBody({ schema: { $ref: getSchemaPath('SanctionInput') } })
+  @ApiResponse({ status: 201, description: 'the sanction, with its id' })
+  sanction(@Param('id', UserIdPipe) userId: string, @Body() input: SanctionInput, @CurrentUser() actor: Actor) {
+    return this.upstream.call('moderation', { method: 'POST', path: `/users/${encodeURIComponent(userId)}/sanctions`, body: input, actor });
+  }
+
+  @Delete('users/:id/sanctions/:sanctionId')
+  @HttpCode(200)
+  @ApiOperation({ summary: 'Lift a sanction; announced as user.sanction_lifted' })
+  @ApiResponse({ status: 409, description: 'sanction_already_lifted' })
+  lift(@Param('id', UserIdPipe) userId: string, @Param('sanctionId', uuid) sanctionId: string, @CurrentUser() actor: Actor) {
+    return this.upstream.call('moderation', { method: 'DELETE', path: `/users/${encodeURIComponent(userId)}/sanctions/${sanctionId}`, actor });
+  }
+}

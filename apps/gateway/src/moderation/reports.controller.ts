@@ -1,0 +1,27 @@
+import { Body, Controller, Param, ParseUUIDPipe, Post } from '@nestjs/common';
+import { ApiBearerAuth, ApiBody, ApiOperation, ApiResponse, ApiTags, getSchemaPath } from '@nestjs/swagger';
+import { Actor, ReportInput } from '@app/contracts';
+import { CurrentUser, Roles } from '../auth/auth.decorators';
+import { UpstreamClient } from '../upstream/upstream.client';
+
+/** Readers flag comments for the moderators. */
+@ApiTags('moderation')
+@ApiBearerAuth()
+@Controller('api/v1/comments/:id/reports')
+export class ReportsController {
+  constructor(private readonly upstream: UpstreamClient) {}
+
+  @Post()
+  @Roles('reader', 'moderator', 'editor')
+  @ApiOperation({
+    summary: 'Report a comment, with a reason; once per reader per comment',
+    description:
+      'After MODERATION_REPORT_THRESHOLD reports (default 3) an approved comment enters the reported queue; it stays visible until a moderator rejects it.',
+  })
+  @ApiBody({ schema: { $ref: getSchemaPath('ReportInput') } })
+  @ApiResponse({ status: 201, description: '{ commentId, reports }: the number of readers who reported it' })
+  @ApiResponse({ status: 409, description: 'already_reported, or comment_not_visible' })
+  report(@Param('id', new ParseUUIDPipe()) commentId: string, @Body() input: ReportInput, @CurrentUser() actor: Actor) {
+    return this.upstream.call('moderation', { method: 'POST', path: `/comments/${commentId}/reports`, body: input, actor });
+  }
+}

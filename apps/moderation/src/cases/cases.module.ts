@@ -1,0 +1,37 @@
+import { Module } from '@nestjs/common';
+import { MongooseModule } from '@nestjs/mongoose';
+import { EventPublisher, OutboxRelay } from '@app/kafka';
+import { ModerationConfig } from '../moderation.config';
+import { RULE_SETTINGS, ruleSettingsFrom } from '../rules/rule-settings';
+import { SanctionsModule } from '../sanctions/sanctions.module';
+import { StoriesModule } from '../stories/stories.module';
+import { CASE_ENTRY_MODEL, CASE_MODEL, CaseEntrySchema, CaseSchema } from './case.schema';
+import { CasesConsumer } from './cases.consumer';
+import { CasesController } from './cases.controller';
+import { CasesRepository } from './cases.repository';
+import { CASES_OUTBOX, CasesService } from './cases.service';
+
+@Module({
+  imports: [
+    MongooseModule.forFeature([
+      { name: CASE_ENTRY_MODEL, schema: CaseEntrySchema },
+      { name: CASE_MODEL, schema: CaseSchema },
+    ]),
+    StoriesModule,
+    SanctionsModule,
+  ],
+  controllers: [CasesController, CasesConsumer],
+  providers: [
+    CasesRepository,
+    CasesService,
+    { provide: RULE_SETTINGS, inject: [ModerationConfig], useFactory: ruleSettingsFrom },
+    {
+      provide: CASES_OUTBOX,
+      inject: [EventPublisher, CasesRepository, ModerationConfig],
+      useFactory: (publisher: EventPublisher, repository: CasesRepository, config: ModerationConfig) =>
+        new OutboxRelay('cases', publisher, repository.outboxStore, { pollMs: config.OUTBOX_POLL_MS }),
+    },
+  ],
+  exports: [CasesService],
+})
+export class CasesModule {}

@@ -1,0 +1,160 @@
+import { Injectable, OnModuleInit } from '@nestjs/common';
+import { InjectModel } from '@nestjs/mongoose';
+import { Model, QueryFilter } from 'mongoose';
+import { isDuplicateKeyError } from '@app/persistence';
+import { JournalOutboxStore, withPendingOutbox } from '../outbox/journal-outbox.store';
+import { CASE_ENTRY_MODEL, CASE_MODEL, CaseDocument, CaseEntryDocument, CaseState, CaseStatus } from './case.schema';
+
+export interface QueueFilter {
+  status: CaseStatus;
+  articleId?: string;
+  authorId?: string;
+  /** Case-insensitive substring of the body. */
+  text?: string;
+  from?: Date;
+  to?: Date;
+  /** Exclusive: the last item of the previous page. */
+  after?: { postedAt: Date; id: string };
+  limit: number;
+}
+
+export type StatusCounts = Record<CaseStatus, number>;
+
+export const emptyCounts = (): StatusCounts => ({ held: 0, approved: 0, rejected: 0, reported: 0, deleted: 0 });
+
+/** Escapes text for a literal match inside a regular expression. */
+export const escapeRegex = (text: string) => text.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+
+/** All I/O on the case journal (case_entries) and its projection (cases). */
+@Injectable()
+export class CasesRepository implements OnModuleInit {
+  readonly outboxStore: JournalOutboxStore;
+
+  constructor(
+    @InjectModel(CASE_ENTRY_MODEL) private readonly entries: Model<CaseEntryDocument>,
+    @InjectModel(CASE_MODEL) private readonly cases: Model<CaseDocument>,
+  ) {
+    this.outboxStore = new JournalOutboxStore(entries as never);
+  }
+
+  /** The unique indexes are the commit points: they must exist before the first write. */
+  async onModuleInit(): Promise<void> {
+    await Promise.all([this.entries.init(), this.cases.init()]);
+  }
+
+  /** The case's latest journal entry: the truth the projection may lag behind. */
+  latest(caseId: string): Promise<Pick<CaseEntryDocument, '_id' | 'seq' | 'state'> | null> {
+    return this.entries.findOne({ caseId }, { seq: 1, state: 1 }).sort({ seq: -1 }).lean<Pick<CaseEntryDocument, '_id' | 'seq' | 'state'>>();
+  }
+
+  /**
+   * Commits a change: false when an entry with this seq (someone else changed the case first) or
+   * this uniq (the reader reported it already) exists.
+   */
+  async insert(entry: CaseEntryDocument): Promise<boolean> {
+    try {
+      await this.entries.collection.insertOne(withPendingOutbox(entry) as never);
+      return true;
+    } catch (error) {
+      if (isDuplicateKeyError(error)) return false;
+      throw error;
+    }
+  }
+
+  /** A case's audit trail: its entries in order. */
+  history(caseId: string): Promise<Pick<CaseEntryDocument, 'seq' | 'history' | 'state'>[]> {
+    return this.entries.find({ caseId }, { seq: 1, history: 1, state: 1 }).sort({ seq: 1 }).lean<Pick<CaseEntryDocument, 'seq' | 'history' | 'state'>[]>();
+  }
+
+  /**
+   * Projects a journal entry into cases, unless a newer one is projected already. Not atomic on
+   * FerretDB (a slower writer may put an older state over a newer one), hence projectedSeq():
+   * the service checks afterwards and projects again when the projection is behind.
+   */
+  async project(seq: number, state: CaseState): Promise<'created' | 'updated' | 'unchanged'> {
+    const { commentId: _id, author, ...rest } = state;
+    const fields = { ...rest, seq, authorName: author.name, ...(author.id ? { authorId: author.id } : {}) };
+    if (seq === 1) {
+      // A new case (the common path): create its projection in one write.
+      try {
+        await this.cases.collection.insertOne({ _id, ...fields } as never);
+        return 'created';
+      } catch (error) {
+        if (!isDuplicateKeyError(error)) throw error;
+      }
+    }
+    const updated = await this.cases.updateOne({ _id, seq: { $lt: seq } }, { $set: fields });
+    if (updated.matchedCount) return 'updated';
+    try {
+      await this.cases.collection.insertOne({ _id, ...fields } as never);
+      return 'created';
+    } catch (error) {
+      // Projected already, with this seq or a newer one.
+      if (!isDuplicateKeyError(error)) throw error;
+      return 'unchanged';
+    }
+  }
+
+  async projectedSeq(caseId: string): Promise<number> {
+    const doc = await this.cases.findById(caseId, { seq: 1 }).lean<{ seq: number }>();
+    return doc?.seq ?? 0;
+  }
+
+  /** Served by { status, postedAt, _id } (or { articleId, postedAt } with a story filter). */
+  findQueue(filter: QueueFilter): Promise<CaseDocument[]> {
+    const and: QueryFilter<CaseDocument>[] = [{ status: filter.status }];
+    if (filter.articleId) and.push({ articleId: filter.articleId });
+    if (filter.authorId) and.push({ authorId: filter.authorId });
+    if (filter.text) and.push({ body: { $regex: escapeRegex(filter.text), $options: 'i' } });
+    if (filter.from) and.push({ postedAt: { $gte: filter.from } });
+    if (filter.to) and.push({ postedAt: { $lt: filter.to } });
+    if (filter.after) {
+      and.push({ $or: [{ postedAt: { $gt: filter.after.postedAt } }, { postedAt: filter.after.postedAt, _id: { $gt: filter.after.id } }] });
+    }
+    return this.cases
+      .find(and.length === 1 ? and[0]! : { $and: and })
+      .sort({ postedAt: 1, _id: 1 })
+      .limit(filter.limit)
+      .lean<CaseDocument[]>();
+  }
+
+  /**
+   * How many of each status these authors have (served by { authorId, postedAt }). One
+   * equality-matched aggregation per author: FerretDB pushes an equality down to PostgreSQL's
+   * index, an $in it does not (it would read every case).
+   */
+  async countsByAuthor(authorIds: string[]): Promise<Map<string, StatusCounts>> {
+    const perAuthor = await Promise.all(
+      [...new Set(authorIds)].map(async (authorId) => {
+        const rows = await this.cases.aggregate<{ _id: CaseStatus; n: number }>([
+          { $match: { authorId } },
+          { $group: { _id: '$status', n: { $sum: 1 } } },
+        ]);
+        const counts = emptyCounts();
+        for (const { _id, n } of rows) if (_id in counts) counts[_id] = n;
+        return [authorId, counts] as const;
+      }),
+    );
+    return new Map(perAuthor);
+  }
+
+  /** The author's comments approved so far (reported ones are still approved), other than this one. */
+  countApproved(authorId: string, exceptId: string): Promise<number> {
+    return this.cases.countDocuments({ authorId, status: { $in: ['approved', 'reported'] }, _id: { $ne: exceptId } });
+  }
+
+  /** What the author posted since `since`, newest first, other than this comment (the repeat window). */
+  async recentBodies(authorId: string, since: Date, exceptId: string, limit = 50): Promise<string[]> {
+    const docs = await this.cases
+      .find({ authorId, postedAt: { $gte: since }, _id: { $ne: exceptId } }, { body: 1 })
+      .sort({ postedAt: -1 })
+      .limit(limit)
+      .lean<{ body: string }[]>();
+    return docs.map((doc) => doc.body);
+  }
+
+  /** The author's latest cases, newest first (GET /users/:id). */
+  recentOf(authorId: string, limit: number): Promise<CaseDocument[]> {
+    return this.cases.find({ authorId }).sort({ postedAt: -1 }).limit(limit).lean<CaseDocument[]>();
+  }
+}

@@ -1,0 +1,337 @@
+import { Inject, Injectable, Logger } from '@nestjs/common';
+import {
+  Actor,
+  BulkDecisionInput,
+  CommentImportedPayload,
+  CommentStatusChangedPayload,
+  CommentSubmittedPayload,
+  createEvent,
+  DecisionInput,
+  DomainError,
+  EventEnvelope,
+  QueueQuery,
+  ReportInput,
+} from '@app/contracts';
+import { eventMeta, OutboxRelay } from '@app/kafka';
+import { ModerationConfig } from '../moderation.config';
+import { CommentUnderReview, review, RuleSettings } from '../rules/moderation.rules';
+import { RULE_SETTINGS } from '../rules/rule-settings';
+import { describeSanction } from '../sanctions/sanction.rules';
+import { SanctionsService } from '../sanctions/sanctions.service';
+import { StoriesService } from '../stories/stories.service';
+import { CaseChange, decideByModerator, deleteComment, importComment, report, reviewRevision } from './case.rules';
+import { CaseDocument, CaseEntryDocument, CaseState } from './case.schema';
+import { CaseView, QueueItem, toCaseView, toQueueItem } from './case.view';
+import { alreadyDecided, busy, commentNotFound, invalidCursor, invalidRange, revisionChanged } from './cases.errors';
+import { CasesRepository, emptyCounts, StatusCounts } from './cases.repository';
+
+export const CASES_OUTBOX = Symbol('CASES_OUTBOX');
+
+/** A change the service is about to commit, with the events that announce it. */
+interface PlannedChange extends CaseChange {
+  events: EventEnvelope<unknown>[];
+  /** A uniqueness rule beyond the seq (one report per reader). */
+  uniq?: string;
+}
+
+export interface QueuePage {
+  status: string;
+  items: QueueItem[];
+  nextCursor: string | null;
+}
+
+export type BulkResult = { commentId: string; ok: true; status: string } | { commentId: string; ok: false; code: string; message: string };
+
+/** Writers that keep colliding on one case get this many tries before the caller is told to retry. */
+const COMMIT_ATTEMPTS = 5;
+
+/**
+ * Moderation cases, one per comment: the automatic rules on every submitted or edited revision,
+ * moderators' decisions, readers' reports, and the queue. Every change is one insert into the case
+ * journal carrying its events (moderation.decided, comment.reported); see commit().
+ */
+@Injectable()
+export class CasesService {
+  private readonly log = new Logger(CasesService.name);
+  /** How long a review waits for a story moderation has not heard of yet (its events may lag). */
+  storyWaitMs = 2_000;
+
+  constructor(
+    private readonly repository: CasesRepository,
+    private readonly stories: StoriesService,
+    private readonly sanctions: SanctionsService,
+    private readonly config: ModerationConfig,
+    @Inject(RULE_SETTINGS) private readonly settings: RuleSettings,
+    @Inject(CASES_OUTBOX) private readonly outbox: OutboxRelay,
+  ) {}
+
+  /**
+   * comment.submitted / comment.edited: runs the rules on the revision and records the verdict
+   * with its moderation.decided. A revision the case has already (or an older one) changes nothing.
+   */
+  async review(submission: CommentSubmittedPayload): Promise<void> {
+    await this.commit(submission.commentId, async (current) => {
+      if (current && (current.revision >= submission.revision || current.status === 'deleted')) return null;
+      const verdict = review(await this.underReview(submission), this.settings);
+      const change = reviewRevision(current, submission, verdict, new Date());
+      return change && { ...change, events: [this.decidedEvent(change.state)] };
+    });
+  }
+
+  /** comment.imported: the case is known (approved, as imported), so it can be reported and shown. */
+  async recordImported(imported: CommentImportedPayload): Promise<void> {
+    await this.commit(imported.commentId, async (current) => {
+      const change = importComment(current, imported, new Date());
+      return change && { ...change, events: [] };
+    });
+  }
+
+  /** comment.deleted: its author deleted it; it leaves every queue. Unknown comments are ignored. */
+  async recordDeleted(deleted: CommentStatusChangedPayload): Promise<void> {
+    await this.commit(deleted.commentId, async (current) => {
+      const change = current && deleteComment(current, deleted, new Date());
+      return change && { ...change, events: [] };
+    });
+  }
+
+  /**
+   * A moderator approves or rejects. Compare-and-set on the journal: of two moderators deciding
+   * at once, one commits and the other, re-reading, finds the case decided (409 already_decided);
+   * if the author's edit landed in between, 409 revision_changed.
+   */
+  async decide(commentId: string, input: DecisionInput, moderator: Actor): Promise<CaseView> {
+    let seen: { revision: number; decisionSeq: number } | undefined;
+    const state = await this.commit(commentId, async (current) => {
+      if (!current) throw commentNotFound(commentId);
+      if (seen && seen.revision !== current.revision) throw revisionChanged(commentId, seen.revision, current.revision);
+      if (seen && seen.decisionSeq !== current.decisionSeq) throw alreadyDecided(current);
+      seen = { revision: current.revision, decisionSeq: current.decisionSeq };
+      const change = decideByModerator(current, input, moderator, new Date());
+      return { ...change, events: [this.decidedEvent(change.state)] };
+    });
+    return toCaseView(state!);
+  }
+
+  /** Several decisions, one by one; each is reported ok or failed with the code a single one would get. */
+  async decideMany(input: BulkDecisionInput, moderator: Actor): Promise<{ results: BulkResult[]; succeeded: number; failed: number }> {
+    const results: BulkResult[] = [];
+    for (const item of input.decisions) {
+      try {
+        const view = await this.decide(item.commentId, item, moderator);
+        results.push({ commentId: item.commentId, ok: true, status: view.comment.status });
+      } catch (error) {
+        if (error instanceof DomainError) {
+          results.push({ commentId: item.commentId, ok: false, code: error.code, message: error.message });
+        } else {
+          this.log.error({ msg: 'bulk decision failed', commentId: item.commentId, error: (error as Error).stack ?? String(error) });
+          results.push({ commentId: item.commentId, ok: false, code: 'internal_error', message: 'something went wrong on our side; try this one again' });
+        }
+      }
+    }
+    const succeeded = results.filter((r) => r.ok).length;
+    return { results, succeeded, failed: results.length - succeeded };
+  }
+
+  /**
+   * A reader reports a comment: once per reader per comment (409 already_reported, also for two
+   * reports at the same moment: the journal's unique `uniq` refuses the second).
+   */
+  async report(commentId: string, input: ReportInput, reporter: Actor): Promise<{ commentId: string; reports: number }> {
+    const state = await this.commit(commentId, async (current) => {
+      if (!current) throw commentNotFound(commentId);
+      const change = report(current, reporter, input.reason, this.config.MODERATION_REPORT_THRESHOLD, new Date());
+      const latest = change.state.reports[change.state.reports.length - 1]!;
+      const event = createEvent(
+        'comment.reported',
+        current.articleId,
+        { commentId, articleId: current.articleId, reporterId: reporter.id, reason: input.reason, reports: change.state.reports.length, at: latest.at },
+        eventMeta('moderation'),
+      );
+      return { ...change, events: [event], uniq: `report:${commentId}:${reporter.id}` };
+    });
+    return { commentId, reports: state!.reports.length };
+  }
+
+  /** The full audit trail of a comment, oldest first. */
+  async history(commentId: string) {
+    const entries = await this.repository.history(commentId);
+    const last = entries[entries.length - 1];
+    if (!last) throw commentNotFound(commentId);
+    return { ...toCaseView(last.state), history: entries.flatMap((entry) => entry.history) };
+  }
+
+  /** The moderators' queue: one status, oldest first (first come, first served), cursor-paged. */
+  async queue(query: QueueQuery): Promise<QueuePage> {
+    if (query.from && query.to && query.from.getTime() >= query.to.getTime()) throw invalidRange();
+    const docs = await this.repository.findQueue({
+      status: query.status,
+      articleId: query.articleId,
+      authorId: query.authorId,
+      text: query.q,
+      from: query.from,
+      to: query.to,
+      after: query.cursor ? decodeCursor(query.cursor) : undefined,
+      limit: query.limit + 1,
+    });
+    const page = docs.slice(0, query.limit);
+    const authorIds = [...new Set(page.flatMap((doc) => (doc.authorId ? [doc.authorId] : [])))];
+    const [stories, counts, sanctions] = await Promise.all([
+      this.stories.findMany(page.map((doc) => doc.articleId)),
+      this.repository.countsByAuthor(authorIds),
+      this.sanctions.activeFor(authorIds),
+    ]);
+    const last = page[page.length - 1];
+    return {
+      status: query.status,
+      items: page.map((doc) =>
+        toQueueItem(doc, stories.get(doc.articleId), doc.authorId ? counts.get(doc.authorId) ?? emptyCounts() : undefined, doc.authorId ? sanctions.get(doc.authorId) : undefined),
+      ),
+      nextCursor: docs.length > query.limit && last ? encodeCursor(last) : null,
+    };
+  }
+
+  /** A reader's record with moderation: counts per status and the latest comments. */
+  async authorRecord(userId: string): Promise<{ name: string | null; counts: StatusCounts; recent: CaseView[] }> {
+    const [counts, recent] = await Promise.all([this.repository.countsByAuthor([userId]), this.repository.recentOf(userId, 20)]);
+    return {
+      name: recent[0]?.authorName ?? null,
+      counts: counts.get(userId) ?? emptyCounts(),
+      recent: recent.map((doc) => toCaseView(stateOf(doc))),
+    };
+  }
+
+  /**
+   * The one way a case changes: read the latest journal entry, plan the change, insert it as the
+   * next seq with its events. An insert refused as a duplicate means someone else changed the
+   * case first: read again and re-plan (the plan may now refuse, e.g. already decided). Then the
+   * projection is brought up to date and the events are handed to the relay.
+   */
+  private async commit(caseId: string, plan: (current: CaseState | null) => Promise<PlannedChange | null>): Promise<CaseState | null> {
+    for (let attempt = 1; attempt <= COMMIT_ATTEMPTS; attempt++) {
+      const latest = await this.repository.latest(caseId);
+      const planned = await plan(latest?.state ?? null);
+      if (!planned) {
+        // Nothing to change; make sure a crash between commit and projection left nothing behind.
+        if (latest) await this.project(caseId, latest);
+        return latest?.state ?? null;
+      }
+      const seq = (latest?.seq ?? 0) + 1;
+      const id = `${caseId}:${seq}`;
+      const entry: CaseEntryDocument = {
+        _id: id,
+        caseId,
+        seq,
+        uniq: planned.uniq ?? id,
+        at: new Date(),
+        history: planned.history,
+        state: planned.state,
+        eventIds: planned.events.map((event) => event.id),
+        outbox: planned.events,
+      };
+      if (await this.repository.insert(entry)) {
+        try {
+          await this.project(caseId, entry);
+        } finally {
+          this.outbox.publishSoon({ id, events: entry.outbox });
+        }
+        return entry.state;
+      }
+    }
+    throw busy(caseId);
+  }
+
+  /** Projects the entry, then checks the projection caught up with the journal (see CasesRepository.project). */
+  private async project(caseId: string, entry: Pick<CaseEntryDocument, 'seq' | 'state'>): Promise<void> {
+    let current = entry;
+    for (let round = 0; round < 3; round++) {
+      // The first entry's projection created by an insert cannot have been overwritten by an older one.
+      if ((await this.repository.project(current.seq, current.state)) === 'created' && current.seq === 1) return;
+      const [projected, latest] = await Promise.all([this.repository.projectedSeq(caseId), this.repository.latest(caseId)]);
+      if (!latest || projected >= latest.seq) return;
+      current = latest;
+    }
+  }
+
+  /** What the rules need, from moderation's own data only. */
+  private async underReview(submission: CommentSubmittedPayload): Promise<CommentUnderReview> {
+    const authorId = submission.author.id;
+    const since = new Date(submission.at.getTime() - this.config.MODERATION_REPEAT_WINDOW_SECONDS * 1000);
+    const [story, approvedCount, sanctions, recentBodies] = await Promise.all([
+      this.storyOf(submission.articleId),
+      authorId && this.settings.newCommenterThreshold > 0 ? this.repository.countApproved(authorId, submission.commentId) : Promise.resolve(0),
+      authorId ? this.sanctions.activeFor([authorId]) : Promise.resolve(new Map()),
+      authorId && this.config.MODERATION_REPEAT_WINDOW_SECONDS > 0
+        ? this.repository.recentBodies(authorId, since, submission.commentId)
+        : Promise.resolve([]),
+    ]);
+    const active = authorId ? sanctions.get(authorId) : undefined;
+    return {
+      body: submission.body,
+      story: story ? { preModeration: Boolean(story.preModeration) } : null,
+      author: {
+        approvedCount,
+        premoderated: Boolean(active?.length),
+        ...(active?.length ? { premoderatedBecause: `the reader is under ${describeSanction(active[0]!)}` } : {}),
+        recentBodies,
+      },
+    };
+  }
+
+  /** The story, waiting a moment for its event if moderation has not heard of it yet. */
+  private async storyOf(articleId: string) {
+    for (let waited = 0; ; waited += 250) {
+      const story = await this.stories.find(articleId);
+      if (story || waited >= this.storyWaitMs) return story;
+      await new Promise((resolve) => setTimeout(resolve, 250));
+    }
+  }
+
+  private decidedEvent(state: CaseState) {
+    const { verdict } = state;
+    return createEvent(
+      'moderation.decided',
+      state.articleId,
+      {
+        commentId: state.commentId,
+        articleId: state.articleId,
+        revision: verdict.revision,
+        decision: verdict.decision,
+        rule: verdict.rule,
+        reason: verdict.reason,
+        ...(verdict.by ? { moderator: verdict.by } : {}),
+        decidedAt: verdict.at,
+      },
+      eventMeta('moderation'),
+    );
+  }
+}
+
+const stateOf = (doc: CaseDocument): CaseState => ({
+  commentId: doc._id,
+  articleId: doc.articleId,
+  ...(doc.parentId ? { parentId: doc.parentId } : {}),
+  author: doc.authorId ? { id: doc.authorId, name: doc.authorName } : { name: doc.authorName },
+  source: doc.source,
+  body: doc.body,
+  revision: doc.revision,
+  status: doc.status,
+  firstPostedAt: doc.firstPostedAt,
+  postedAt: doc.postedAt,
+  verdict: doc.verdict,
+  decisionSeq: doc.decisionSeq,
+  reports: doc.reports ?? [],
+  reviewedReports: doc.reviewedReports ?? 0,
+});
+
+const encodeCursor = (doc: CaseDocument) => Buffer.from(JSON.stringify([doc.postedAt.toISOString(), doc._id])).toString('base64url');
+
+function decodeCursor(cursor: string): { postedAt: Date; id: string } {
+  try {
+    const [postedAt, id] = JSON.parse(Buffer.from(cursor, 'base64url').toString()) as [string, string];
+    const date = new Date(postedAt);
+    if (typeof id !== 'string' || Number.isNaN(date.getTime())) throw new Error('bad cursor');
+    return { postedAt: date, id };
+  } catch {
+    throw invalidCursor();
+  }
+}

@@ -1,0 +1,39 @@
+import { ConfigError, loadConfig } from '@app/config';
+import { ModerationConfig } from './moderation.config';
+
+describe('ModerationConfig', () => {
+  it('defaults to approving a fresh reader\'s clean comment, with the documented lists and thresholds', () => {
+    expect(loadConfig(ModerationConfig, {})).toMatchObject({
+      MODERATION_BANNED_WORDS: [],
+      MODERATION_ENGLISH_PROFANITY: true,
+      MODERATION_SUSPECT_WORDS: ['idiot', 'moron', 'stupid', 'liar'],
+      MODERATION_NEW_COMMENTER_THRESHOLD: 0,
+      MODERATION_REPEAT_WINDOW_SECONDS: 600,
+      MODERATION_REPORT_THRESHOLD: 3,
+      MODERATION_SHOUTING_RATIO: 0.7,
+      MODERATION_JUNK_RUN_LENGTH: 10,
+    });
+  });
+
+  it('reads word lists and numbers from their text form', () => {
+    const config = loadConfig(ModerationConfig, {
+      MODERATION_BANNED_WORDS: 'scumbag, dirt bag',
+      MODERATION_SUSPECT_WORDS: 'clown',
+      MODERATION_ENGLISH_PROFANITY: 'false',
+      MODERATION_SHOUTING_RATIO: '0.8',
+      MODERATION_REPORT_THRESHOLD: '5',
+    });
+    expect(config).toMatchObject({ MODERATION_BANNED_WORDS: ['scumbag', 'dirt bag'], MODERATION_SUSPECT_WORDS: ['clown'], MODERATION_ENGLISH_PROFANITY: false, MODERATION_SHOUTING_RATIO: 0.8, MODERATION_REPORT_THRESHOLD: 5 });
+  });
+
+  it('names every bad setting', () => {
+    let error: unknown;
+    try {
+      loadConfig(ModerationConfig, { MODERATION_BANNED_WORDS: 'ok,(evil|regex)', MODERATION_REPORT_THRESHOLD: '0', MODERATION_SHOUTING_RATIO: '2' });
+    } catch (caught) {
+      error = caught;
+    }
+    expect(error).toBeInstanceOf(ConfigError);
+    for (const name of ['MODERATION_BANNED_WORDS', 'MODERATION_REPORT_THRESHOLD', 'MODERATION_SHOUTING_RATIO']) expect((error as ConfigError).message).toContain(name);
+  });
+});

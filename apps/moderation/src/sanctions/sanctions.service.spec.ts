@@ -1,0 +1,73 @@
+import { Actor, DomainError, EventEnvelope, SanctionInput } from '@app/contracts';
+import { OutboxRelay } from '@app/kafka';
+import { SanctionEntryDocument } from './sanction.schema';
+import { SanctionsRepository } from './sanctions.repository';
+import { SanctionsService } from './sanctions.service';
+
+/** The journal in memory: an insert with a taken _id fails, as the unique _id makes it in the database. */
+class MemorySanctions {
+  readonly docs: SanctionEntryDocument[] = [];
+  async insert(entry: SanctionEntryDocument) {
+    await new Promise((resolve) => setImmediate(resolve));
+    if (this.docs.some((d) => d._id === entry._id)) return false;
+    this.docs.push(entry);
+    return true;
+  }
+  async ofSanction(sanctionId: string) {
+    await new Promise((resolve) => setImmediate(resolve));
+    return this.docs.filter((d) => d.sanctionId === sanctionId);
+  }
+  async ofUsers(userIds: string[]) {
+    return this.docs.filter((d) => userIds.includes(d.userId));
+  }
+}
+
+const mona: Actor = { id: 'mod-1', name: 'Mona Moderator', roles: ['moderator'] };
+const inHours = (hours: number) => new Date(Date.now() + hours * 3_600_000);
+
+function setup() {
+  const memory = new MemorySanctions();
+  const published: EventEnvelope<unknown>[] = [];
+  const relay = { publishSoon: ({ events }: { events: EventEnvelope<unknown>[] }) => published.push(...events) };
+  return { memory, published, service: new SanctionsService(memory as unknown as SanctionsRepository, relay as unknown as OutboxRelay) };
+}
+
+const codeOf = async (work: Promise<unknown>) =>
+  work.then(
+    () => 'no error',
+    (error: DomainError) => error.code,
+  );
+
+describe('SanctionsService', () => {
+  it('imposes a sanction and announces it keyed by the user', async () => {
+    const { service, published } = setup();
+    const sanction = await service.impose('ann', { kind: 'suspend', until: inHours(24), reason: 'flame war' }, mona);
+    expect(sanction).toMatchObject({ userId: 'ann', kind: 'suspend', status: 'active', by: { id: 'mod-1', name: 'Mona Moderator' } });
+    expect(published).toEqual([
+      expect.objectContaining({ type: 'user.sanctioned', key: 'ann', payload: expect.objectContaining({ sanctionId: sanction.id, kind: 'suspend', reason: 'flame war', by: mona }) }),
+    ]);
+    expect([...(await service.activeFor(['ann', 'bob'])).keys()]).toEqual(['ann']);
+  });
+
+  it.each([
+    ['a suspension without an end', { kind: 'suspend', reason: 'x' }, 'until_required'],
+    ['a ban with an end', { kind: 'ban', until: inHours(1), reason: 'x' }, 'until_not_allowed'],
+    ['an end in the past', { kind: 'premoderate', until: inHours(-1), reason: 'x' }, 'until_in_past'],
+  ])('refuses %s, storing nothing', async (_name, input, code) => {
+    const { service, memory, published } = setup();
+    expect(await codeOf(service.impose('ann', input as SanctionInput, mona))).toBe(code);
+    expect(memory.docs).toEqual([]);
+    expect(published).toEqual([]);
+  });
+
+  it('lifts a sanction once, even when two moderators lift it at the same moment', async () => {
+    const { service, published } = setup();
+    const { id } = await service.impose('ann', { kind: 'ban', reason: 'spam bot' }, mona);
+    const outcomes = await Promise.all([service.lift('ann', id, mona), service.lift('ann', id, mona)].map((p) => codeOf(p)));
+    expect(outcomes.sort()).toEqual(['no error', 'sanction_already_lifted']);
+    expect(published.map((e) => e.type)).toEqual(['user.sanctioned', 'user.sanction_lifted']);
+    expect((await service.listFor('ann'))[0]).toMatchObject({ status: 'lifted', lifted: { by: { id: 'mod-1' } } });
+    expect(await service.activeFor(['ann'])).toEqual(new Map());
+    expect(await codeOf(service.lift('bob', id, mona))).toBe('sanction_not_found');
+  });
+});
