@@ -2,6 +2,7 @@ import { Body, Controller, Param, ParseUUIDPipe, Post } from '@nestjs/common';
 import { ApiBearerAuth, ApiBody, ApiOperation, ApiResponse, ApiTags, getSchemaPath } from '@nestjs/swagger';
 import { Actor, ReportInput } from '@app/contracts';
 import { CurrentUser, Roles } from '../auth/auth.decorators';
+import { RateLimited } from '../rate-limit/rate-limit.guard';
 import { UpstreamClient } from '../upstream/upstream.client';
 
 /** Readers flag comments for the moderators. */
@@ -13,6 +14,7 @@ export class ReportsController {
 
   @Post()
   @Roles('reader', 'moderator', 'editor')
+  @RateLimited()
   @ApiOperation({
     summary: 'Report a comment, with a reason; once per reader per comment',
     description:
@@ -21,6 +23,7 @@ export class ReportsController {
   @ApiBody({ schema: { $ref: getSchemaPath('ReportInput') } })
   @ApiResponse({ status: 201, description: '{ commentId, reports }: the number of readers who reported it' })
   @ApiResponse({ status: 409, description: 'already_reported, or comment_not_visible' })
+  @ApiResponse({ status: 429, description: 'rate_limited: the same per-reader and per-address limits as posting (Retry-After)' })
   report(@Param('id', new ParseUUIDPipe()) commentId: string, @Body() input: ReportInput, @CurrentUser() actor: Actor) {
     return this.upstream.call('moderation', { method: 'POST', path: `/comments/${commentId}/reports`, body: input, actor });
   }
