@@ -15,16 +15,8 @@ import {
   Min,
   ValidateNested,
 } from 'class-validator';
+import { isoDate, trim, trimAll } from '../transforms';
 
-const trim = ({ value }: { value: unknown }) => (typeof value === 'string' ? value.trim() : value);
-const trimAll = ({ value }: { value: unknown }) =>
-  Array.isArray(value) ? value.map((item) => (typeof item === 'string' ? item.trim() : item)) : value;
-/** Only a full ISO-8601 string with a time zone becomes a Date; anything else stays and fails @IsDate. */
-const isoDate = ({ value }: { value: unknown }) =>
-  typeof value === 'string' && /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}(:\d{2}(\.\d+)?)?(Z|[+-]\d{2}:\d{2})$/.test(value) &&
-  !Number.isNaN(Date.parse(value))
-    ? new Date(value)
-    : value;
 
 export const SLUG_PATTERN = /^[a-z0-9]+(?:-[a-z0-9]+)*$/;
 /** Far enough ahead for embargoed stories, near enough to catch typos in the year. */

@@ -14,14 +14,8 @@ import {
   Min,
   ValidateNested,
 } from 'class-validator';
+import { isoDate, trim } from '../transforms';
 
-const trim = ({ value }: { value: unknown }) => (typeof value === 'string' ? value.trim() : value);
-/** Only a full ISO-8601 string with a time zone becomes a Date; anything else stays and fails @IsDate. */
-const isoDate = ({ value }: { value: unknown }) =>
-  typeof value === 'string' && /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}(:\d{2}(\.\d+)?)?(Z|[+-]\d{2}:\d{2})$/.test(value) &&
-  !Number.isNaN(Date.parse(value))
-    ? new Date(value)
-    : value;
 /** A comment cannot have been posted in the future; a day of slack for clocks. */
 const LATEST_POSTED_AT = () => new Date(Date.now() + 24 * 3600 * 1000);
 

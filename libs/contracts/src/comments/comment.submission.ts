@@ -2,17 +2,16 @@ import { Transform, Type } from 'class-transformer';
 import { IsDate, IsIn, IsInt, IsOptional, IsString, IsUUID, Length, Matches, Min, ValidateNested } from 'class-validator';
 import { Actor } from '../actor';
 import { CommentAuthor } from './comment.events';
+import { trim } from '../transforms';
 
 /** What a reader may post at once; imported comments may be longer (see comment.input.ts). */
 export const MAX_COMMENT_BODY_LENGTH = 5_000;
 
-/** Trimmed text without control characters (newlines and tabs are fine). */
-const cleanText = ({ value }: { value: unknown }) => (typeof value === 'string' ? value.trim() : value);
 const NO_CONTROL_CHARACTERS = /^[^\u0000-\u0008\u000B\u000C\u000E-\u001F\u007F]*$/;
 
 /** POST /api/v1/articles/:id/comments. */
 export class SubmitCommentInput {
-  @Transform(cleanText)
+  @Transform(trim)
   @IsString()
   @Length(1, MAX_COMMENT_BODY_LENGTH)
   @Matches(NO_CONTROL_CHARACTERS, { message: 'body must not contain control characters' })
@@ -26,7 +25,7 @@ export class SubmitCommentInput {
 
 /** PATCH /api/v1/comments/:id (the author, within the edit window). */
 export class EditCommentInput {
-  @Transform(cleanText)
+  @Transform(trim)
   @IsString()
   @Length(1, MAX_COMMENT_BODY_LENGTH)
   @Matches(NO_CONTROL_CHARACTERS, { message: 'body must not contain control characters' })

@@ -15,12 +15,8 @@ import {
   ValidateNested,
 } from 'class-validator';
 import { SANCTION_KINDS, SanctionKind } from './moderation.events';
+import { isoDate, trim } from '../transforms';
 
-const trim = ({ value }: { value: unknown }) => (typeof value === 'string' ? value.trim() : value);
-const isoDate = ({ value }: { value: unknown }) =>
-  typeof value === 'string' && /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}(:\d{2}(\.\d+)?)?(Z|[+-]\d{2}:\d{2})$/.test(value) && !Number.isNaN(Date.parse(value))
-    ? new Date(value)
-    : value;
 
 /** POST /api/v1/moderation/comments/:id/decision. */
 export class DecisionInput {
