@@ -10,6 +10,7 @@ import { RateLimitModule } from './rate-limit/rate-limit.module';
 import { CommentsModule } from './comments/comments.module';
 import { GatewayConfig } from './gateway.config';
 import { ModerationModule } from './moderation/moderation.module';
+import { ThreadCacheModule } from './thread-cache/thread-cache.module';
 import { ThreadsModule } from './threads/threads.module';
 import { UpstreamClient } from './upstream/upstream.client';
 import { UpstreamModule } from './upstream/upstream.module';
@@ -21,6 +22,7 @@ import { UpstreamModule } from './upstream/upstream.module';
     AuthModule,
     RateLimitModule,
     UpstreamModule,
+    ThreadCacheModule,
     HealthModule.forRoot({
       inject: [UpstreamClient, HealthIndicatorService],
       readiness: (upstream: UpstreamClient, health: HealthIndicatorService) => upstream.readinessChecks(health),

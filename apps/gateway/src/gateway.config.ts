@@ -1,9 +1,10 @@
 import { IsBoolean, IsInt, IsOptional, IsString, IsUrl, Max, Min, MinLength } from 'class-validator';
-import { BaseConfig, EnvBoolean } from '@app/config';
+import { EnvBoolean, ServiceConfig } from '@app/config';
 
 const url = { require_tld: false, require_protocol: true, protocols: ['http', 'https'] };
 
-export class GatewayConfig extends BaseConfig {
+/** The gateway listens to the comments topic only to keep its thread cache current (see thread-cache/). */
+export class GatewayConfig extends ServiceConfig {
   override PORT: number = 3000;
 
   @IsUrl(url)
@@ -55,4 +56,16 @@ export class GatewayConfig extends BaseConfig {
   @Min(1_024)
   @Max(10_485_760)
   BODY_LIMIT_BYTES: number = 262_144;
+
+  /** Stories whose thread pages the gateway keeps in memory; 0 turns the cache off. */
+  @IsInt()
+  @Min(0)
+  @Max(1_000_000)
+  THREAD_CACHE_MAX_STORIES: number = 10_000;
+
+  /** The oldest cached page ever served, if change events stop arriving. */
+  @IsInt()
+  @Min(100)
+  @Max(600_000)
+  THREAD_CACHE_MAX_AGE_MS: number = 10_000;
 }

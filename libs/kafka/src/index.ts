@@ -1,3 +1,4 @@
+export * from './broadcast-listener';
 export * from './event-meta';
 export * from './on-event.decorator';
 export * from './event-publisher';

@@ -2,6 +2,7 @@ import { Body, Controller, Get, HttpCode, Param, ParseUUIDPipe, Post } from '@ne
 import { ApiBearerAuth, ApiBody, ApiOperation, ApiResponse, ApiTags, getSchemaPath } from '@nestjs/swagger';
 import { Actor, ThreadActionInput } from '@app/contracts';
 import { CurrentUser, Roles } from '../auth/auth.decorators';
+import { ThreadCache } from '../thread-cache/thread-cache';
 import { UpstreamClient } from '../upstream/upstream.client';
 
 const id = new ParseUUIDPipe({ version: '4' });
@@ -11,7 +12,10 @@ const id = new ParseUUIDPipe({ version: '4' });
 @ApiBearerAuth()
 @Controller('api/v1/articles/:id/thread')
 export class ThreadsController {
-  constructor(private readonly upstream: UpstreamClient) {}
+  constructor(
+    private readonly upstream: UpstreamClient,
+    private readonly cache: ThreadCache,
+  ) {}
 
   @Get()
   @Roles('moderator', 'editor')
@@ -50,7 +54,11 @@ export class ThreadsController {
     return this.act(articleId, 'archive', input, actor);
   }
 
-  private act(articleId: string, action: string, input: ThreadActionInput, actor: Actor) {
-    return this.upstream.call('comments', { method: 'POST', path: `/threads/${articleId}/${action}`, body: input, actor });
+  private async act(articleId: string, action: string, input: ThreadActionInput, actor: Actor) {
+    try {
+      return await this.upstream.call('comments', { method: 'POST', path: `/threads/${articleId}/${action}`, body: input, actor });
+    } finally {
+      this.cache.evict(articleId);
+    }
   }
 }

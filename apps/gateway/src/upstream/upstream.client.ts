@@ -39,6 +39,12 @@ export class UpstreamClient implements OnApplicationShutdown {
   }
 
   async call<T>(upstream: Upstream, request: UpstreamRequest): Promise<T> {
+    const text = await this.callRaw(upstream, request);
+    return (text ? JSON.parse(text) : undefined) as T;
+  }
+
+  /** The same, answering the service's JSON text as it came (for caches: no parse, no re-serialize). */
+  async callRaw(upstream: Upstream, request: UpstreamRequest): Promise<string> {
     const headers: Record<string, string> = {
       ...request.headers,
       accept: 'application/json',
@@ -62,7 +68,7 @@ export class UpstreamClient implements OnApplicationShutdown {
       throw unavailable(upstream);
     }
     const text = await response.body.text();
-    if (response.statusCode < 300) return (text ? JSON.parse(text) : undefined) as T;
+    if (response.statusCode < 300) return text;
     if (response.statusCode < 500) throw new UpstreamError(response.statusCode, parseError(text));
     this.logger.warn({ msg: 'upstream failed', upstream, status: response.statusCode });
     throw unavailable(upstream);

@@ -1,0 +1,116 @@
+import { ThreadCache } from './thread-cache';
+
+/** A fetch whose answers the test releases one by one. */
+function gatedFetch() {
+  const pending: Array<(body: string) => void> = [];
+  let calls = 0;
+  const fetch = () => {
+    calls++;
+    return new Promise<string>((resolve) => pending.push(resolve));
+  };
+  return { fetch, release: (body: string) => pending.shift()!(body), calls: () => calls };
+}
+
+describe('ThreadCache', () => {
+  let clock: number;
+  const cache = (maxStories = 10, maxAgeMs = 1_000) => {
+    const created = new ThreadCache({ maxStories, maxAgeMs }, () => clock);
+    created.setEnabled(true);
+    return created;
+  };
+  beforeEach(() => (clock = 0));
+
+  it('fetches once and then serves the same text from memory', async () => {
+    const threads = cache();
+    const fetch = jest.fn(async () => '{"n":1}');
+    expect(await threads.read('s1', 'p', fetch)).toBe('{"n":1}');
+    expect(await threads.read('s1', 'p', fetch)).toBe('{"n":1}');
+    expect(fetch).toHaveBeenCalledTimes(1);
+    expect(threads.stats()).toMatchObject({ hits: 1, misses: 1 });
+  });
+
+  it('lets concurrent misses share one fetch', async () => {
+    const threads = cache();
+    const gate = gatedFetch();
+    const reads = [threads.read('s1', 'p', gate.fetch), threads.read('s1', 'p', gate.fetch)];
+    gate.release('a');
+    expect(await Promise.all(reads)).toEqual(['a', 'a']);
+    expect(gate.calls()).toBe(1);
+  });
+
+  it('after a change serves the stale page once and refreshes it in the background, one fetch at a time', async () => {
+    const threads = cache();
+    const gate = gatedFetch();
+    const first = threads.read('s1', 'p', gate.fetch);
+    gate.release('old');
+    await first;
+    threads.invalidate('s1');
+    expect(await threads.read('s1', 'p', gate.fetch)).toBe('old');
+    expect(await threads.read('s1', 'p', gate.fetch)).toBe('old');
+    expect(gate.calls()).toBe(2);
+    gate.release('new');
+    await new Promise((resolve) => setImmediate(resolve));
+    expect(await threads.read('s1', 'p', gate.fetch)).toBe('new');
+    expect(gate.calls()).toBe(2);
+  });
+
+  it('keeps a page fetched across a change stale, so the next read fetches again', async () => {
+    const threads = cache();
+    const gate = gatedFetch();
+    const first = threads.read('s1', 'p', gate.fetch);
+    gate.release('v1');
+    await first;
+    threads.invalidate('s1');
+    await threads.read('s1', 'p', gate.fetch); // starts refresh #2
+    threads.invalidate('s1'); // a change lands while it is in flight
+    gate.release('v2');
+    await new Promise((resolve) => setImmediate(resolve));
+    expect(await threads.read('s1', 'p', gate.fetch)).toBe('v2');
+    expect(gate.calls()).toBe(3);
+  });
+
+  it('never serves a page older than the maximum age', async () => {
+    const threads = cache(10, 1_000);
+    let n = 0;
+    const fetch = async () => `v${++n}`;
+    expect(await threads.read('s1', 'p', fetch)).toBe('v1');
+    clock = 1_001;
+    expect(await threads.read('s1', 'p', fetch)).toBe('v2');
+  });
+
+  it('forgets a page whose refresh failed (e.g. the thread was hidden)', async () => {
+    const threads = cache();
+    await threads.read('s1', 'p', async () => 'visible');
+    threads.invalidate('s1');
+    const failing = jest.fn(async () => {
+      throw new Error('404');
+    });
+    expect(await threads.read('s1', 'p', failing)).toBe('visible');
+    await new Promise((resolve) => setImmediate(resolve));
+    await expect(threads.read('s1', 'p', failing)).rejects.toThrow('404');
+  });
+
+  it('drops the least recently read story when full', async () => {
+    const threads = cache(2);
+    const fetch = jest.fn(async () => 'x');
+    await threads.read('a', 'p', fetch);
+    await threads.read('b', 'p', fetch);
+    await threads.read('a', 'p', fetch);
+    await threads.read('c', 'p', fetch);
+    expect(threads.stats().stories).toBe(2);
+    await threads.read('a', 'p', fetch);
+    expect(fetch).toHaveBeenCalledTimes(3);
+    await threads.read('b', 'p', fetch);
+    expect(fetch).toHaveBeenCalledTimes(4);
+  });
+
+  it('goes upstream every time while disabled (its listener does not hear changes)', async () => {
+    const threads = cache();
+    threads.setEnabled(false);
+    const fetch = jest.fn(async () => 'x');
+    await threads.read('s1', 'p', fetch);
+    await threads.read('s1', 'p', fetch);
+    expect(fetch).toHaveBeenCalledTimes(2);
+    expect(threads.stats().bypassed).toBe(2);
+  });
+});

@@ -1,0 +1,141 @@
+/** Pages (cursors, sizes) kept per story: readers choose cursors, so this is bounded. */
+const MAX_PAGES_PER_STORY = 64;
+
+/** A cached answer: the upstream's JSON exactly as it was sent, never parsed. */
+interface CachedPage {
+  body: string;
+  storedAt: number;
+  /** The story changed after this was fetched: serve it while a fresh copy is fetched. */
+  stale: boolean;
+}
+
+interface StoryEntry {
+  /** Bumped by every change heard for the story; a fetch started before a bump stores a stale copy. */
+  generation: number;
+  pages: Map<string, CachedPage>;
+  fetching: Map<string, Promise<string>>;
+}
+
+export interface ThreadCacheOptions {
+  /** Stories kept; the least recently read are dropped first. */
+  maxStories: number;
+  /** Nothing older is served, whatever the events say: the bound on staleness if events lag. */
+  maxAgeMs: number;
+}
+
+export interface ThreadCacheStats {
+  hits: number;
+  staleHits: number;
+  misses: number;
+  bypassed: number;
+  invalidations: number;
+  stories: number;
+}
+
+/**
+ * Thread pages held in memory, per story, kept current by the story's events.
+ *
+ * Reads of one story are served from memory while nothing changes. A change marks the story's
+ * pages stale: the next read still gets the stale page at once (stale-while-revalidate) and starts
+ * one fetch per page (single flight), so a viral thread costs the service behind one fetch at a
+ * time however many readers refresh it. A page older than `maxAgeMs` is never served: that bounds
+ * how stale a page can be if the events stop arriving. While the listener is not live (`enabled`
+ * false) every read goes upstream.
+ */
+export class ThreadCache {
+  private readonly stories = new Map<string, StoryEntry>();
+  private enabled = false;
+  private readonly counters = { hits: 0, staleHits: 0, misses: 0, bypassed: 0, invalidations: 0 };
+
+  constructor(
+    private readonly options: ThreadCacheOptions,
+    private readonly now: () => number = Date.now,
+  ) {}
+
+  /** Starts trusting the cache (the listener hears changes) or stops and forgets everything. */
+  setEnabled(enabled: boolean): void {
+    this.enabled = enabled && this.options.maxStories > 0;
+    this.stories.clear();
+  }
+
+  /** The page for `key` of the story, from memory when possible, else from `fetch`. */
+  async read(storyId: string, key: string, fetch: () => Promise<string>): Promise<string> {
+    if (!this.enabled) {
+      this.counters.bypassed++;
+      return fetch();
+    }
+    const story = this.touch(storyId);
+    const page = story.pages.get(key);
+    if (page && this.now() - page.storedAt <= this.options.maxAgeMs) {
+      if (!page.stale) {
+        this.counters.hits++;
+        return page.body;
+      }
+      this.counters.staleHits++;
+      void this.refresh(storyId, story, key, fetch).catch(() => undefined);
+      return page.body;
+    }
+    this.counters.misses++;
+    return this.refresh(storyId, story, key, fetch);
+  }
+
+  /** Something changed in the story: every page of it is stale from now on. */
+  invalidate(storyId: string): void {
+    const story = this.stories.get(storyId);
+    if (!story) return;
+    this.counters.invalidations++;
+    story.generation++;
+    for (const page of story.pages.values()) page.stale = true;
+  }
+
+  /**
+   * This gateway just changed the story (a write it proxied): forget it outright, including any
+   * fetch in flight, so whoever wrote reads their write next, before the change's event arrives.
+   */
+  evict(storyId: string): void {
+    this.stories.delete(storyId);
+  }
+
+  stats(): ThreadCacheStats {
+    return { ...this.counters, stories: this.stories.size };
+  }
+
+  private refresh(storyId: string, story: StoryEntry, key: string, fetch: () => Promise<string>): Promise<string> {
+    const inFlight = story.fetching.get(key);
+    if (inFlight) return inFlight;
+    const generation = story.generation;
+    const work = fetch()
+      .then((body) => {
+        // Dropped (evicted or cache reset) meanwhile: keep nothing.
+        if (this.stories.get(storyId) === story) {
+          if (!story.pages.has(key) && story.pages.size >= MAX_PAGES_PER_STORY) story.pages.delete(story.pages.keys().next().value!);
+          story.pages.set(key, { body, storedAt: this.now(), stale: story.generation !== generation });
+        }
+        return body;
+      })
+      .catch((error: unknown) => {
+        // Gone upstream (e.g. the thread was hidden) or failing: serve nothing stale from here on.
+        story.pages.delete(key);
+        throw error;
+      })
+      .finally(() => story.fetching.delete(key));
+    story.fetching.set(key, work);
+    return work;
+  }
+
+  /** The story's entry, now the most recently used (a Map iterates in insertion order). */
+  private touch(storyId: string): StoryEntry {
+    let story = this.stories.get(storyId);
+    if (story) {
+      this.stories.delete(storyId);
+    } else {
+      story = { generation: 0, pages: new Map(), fetching: new Map() };
+      if (this.stories.size >= this.options.maxStories) {
+        const oldest = this.stories.keys().next().value;
+        if (oldest !== undefined) this.stories.delete(oldest);
+      }
+    }
+    this.stories.set(storyId, story);
+    return story;
+  }
+}
