@@ -44,6 +44,15 @@ export class ServiceConfig extends BaseConfig {
   @Max(1000)
   KAFKA_PARTITIONS: number = 6;
 
+  /**
+   * Events a consumer handles side by side within a fetched batch (never two of one ordering
+   * key, see OnEventInOrderOf): database round trips overlap instead of queueing.
+   */
+  @IsInt()
+  @Min(1)
+  @Max(256)
+  KAFKA_CONSUMER_CONCURRENCY: number = 16;
+
   /** Attempts of a throwing event handler before its event is dead-lettered. */
   @IsInt()
   @Min(1)

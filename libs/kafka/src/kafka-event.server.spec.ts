@@ -25,7 +25,7 @@ describe('KafkaEventServer', () => {
         deadLetters.push(...messages.map((m) => ({ topic, headers: m.headers, value: m.value })));
       },
     } as unknown as EventPublisher;
-    const config = { KAFKA_HANDLER_ATTEMPTS: 3, KAFKA_RETRY_BACKOFF_MS: 1, KAFKA_PARTITIONS: 3 } as ServiceConfig;
+    const config = { KAFKA_HANDLER_ATTEMPTS: 3, KAFKA_RETRY_BACKOFF_MS: 1, KAFKA_PARTITIONS: 3, KAFKA_CONSUMER_CONCURRENCY: 4 } as ServiceConfig;
     server = new KafkaEventServer({} as KafkaClient, {} as TopicAdmin, publisher, config, { service: 'comments' });
   });
 
@@ -85,4 +85,68 @@ describe('KafkaEventServer', () => {
     expect(deadLetters).toHaveLength(1);
     expect(handler).not.toHaveBeenCalled();
   });
+
+  describe('a batch', () => {
+    const decided = (story: string, commentId: string) =>
+      createEvent(
+        'moderation.decided',
+        story,
+        { commentId, articleId: randomUUID(), revision: 1, decision: 'approve', rule: 'clean', reason: 'ok', decidedAt: new Date() },
+        { producer: 'moderation', correlationId: 'c' },
+      );
+    const batchOf = (events: { key: string; value: string }[]) => {
+      const resolved: string[] = [];
+      const payload = {
+        batch: {
+          topic: 'moderation.events',
+          partition: 0,
+          messages: events.map((e, i) => ({ ...kafkaMessage(e.value, String(i)), key: Buffer.from(e.key) })),
+        },
+        resolveOffset: (offset: string) => resolved.push(offset),
+        heartbeat,
+        isRunning: () => true,
+        isStale: () => false,
+      };
+      return { payload, resolved };
+    };
+    const onBatch = (payload: unknown) => (server as unknown as { onBatch: (p: unknown) => Promise<void> }).onBatch(payload);
+
+    it('keeps the order within a lane, runs lanes side by side, and resolves the whole batch', async () => {
+      const log: string[] = [];
+      let active = 0;
+      let maxActive = 0;
+      const handler = async (event: { payload: { commentId: string } }) => {
+        active++;
+        maxActive = Math.max(maxActive, active);
+        await new Promise((resolve) => setTimeout(resolve, 5));
+        log.push(event.payload.commentId);
+        active--;
+      };
+      server.addHandler('moderation.decided', handler, true, { orderBy: (event: { payload: { commentId: string } }) => event.payload.commentId });
+      const [a, b, c] = [randomUUID(), randomUUID(), randomUUID()];
+      // Two decisions on comment a share a lane; b (same story) and c (another story) run beside them.
+      const events = [decided('s1', a), decided('s1', b), decided('s1', a), decided('s2', c)];
+      const { payload, resolved } = batchOf(events.map((event) => ({ key: event.key, value: JSON.stringify(event) })));
+      await onBatch(payload);
+      expect(maxActive).toBeGreaterThan(1);
+      expect(log.filter((id) => id === a)).toHaveLength(2);
+      expect(deadLetters).toEqual([]);
+      expect(resolved).toEqual(['3']);
+    });
+
+    it('resolves only the prefix that is done when the consumer stops midway', async () => {
+      let calls = 0;
+      server.addHandler('moderation.decided', async () => {
+        calls++;
+      }, true);
+      const events = [decided('s1', randomUUID()), decided('s1', randomUUID()), decided('s1', randomUUID())];
+      const { payload, resolved } = batchOf(events.map((event) => ({ key: event.key, value: JSON.stringify(event) })));
+      let running = 2;
+      payload.isRunning = () => running-- > 0;
+      await onBatch(payload);
+      expect(calls).toBe(2);
+      expect(resolved).toEqual(['1']);
+    });
+  });
 });
+

@@ -9,6 +9,7 @@ import { EventPublisher } from './event-publisher';
 import { KafkaClient } from './kafka.client';
 import { KafkaEventContext } from './kafka-event.context';
 import { consumerGroupOf, KAFKA_MODULE_OPTIONS, KafkaModuleOptions } from './kafka.options';
+import { OnEventExtras } from './on-event.decorator';
 import { TopicAdmin } from './topic-admin';
 
 type ConsumerState = 'idle' | 'running' | 'crashed' | 'stopped';
@@ -104,17 +105,59 @@ export class KafkaEventServer extends Server implements CustomTransportStrategy 
     this.log.log({ msg: 'consuming', groupId: this.groupId, topics, events: types });
   }
 
+  /**
+   * A fetched batch runs in lanes: events with the same ordering key (the message key, i.e. the
+   * story, unless the handler names a finer one such as the comment) run one after another, in
+   * order; lanes run side by side, up to KAFKA_CONSUMER_CONCURRENCY, so a slow database round
+   * trip does not hold back the rest of the partition. The offset moves past a message only once
+   * it and every message before it are done.
+   */
   private async onBatch({ batch, resolveOffset, heartbeat, isRunning, isStale }: EachBatchPayload): Promise<void> {
-    for (const message of batch.messages) {
-      if (!isRunning() || isStale()) return;
-      await this.onMessage(batch.topic, batch.partition, message, heartbeat);
-      resolveOffset(message.offset);
-      await heartbeat();
+    const items = batch.messages.map((message, index) => {
+      const parsed = parseEvent(message.value);
+      return { message, index, parsed, lane: this.laneOf(message, parsed) };
+    });
+    const lanes = new Map<string, typeof items>();
+    for (const item of items) {
+      const lane = lanes.get(item.lane);
+      if (lane) lane.push(item);
+      else lanes.set(item.lane, [item]);
+    }
+    const done: boolean[] = new Array(items.length).fill(false);
+    const queue = [...lanes.values()];
+    const worker = async () => {
+      for (let lane = queue.shift(); lane; lane = queue.shift()) {
+        for (const item of lane) {
+          if (!isRunning() || isStale()) return;
+          await this.onMessage(batch.topic, batch.partition, item.message, heartbeat, item.parsed);
+          done[item.index] = true;
+          await heartbeat();
+        }
+      }
+    };
+    try {
+      await Promise.all(Array.from({ length: Math.min(this.config.KAFKA_CONSUMER_CONCURRENCY, queue.length) }, worker));
+    } finally {
+      const firstUndone = done.indexOf(false);
+      const through = firstUndone === -1 ? items.length : firstUndone;
+      if (through > 0) resolveOffset(items[through - 1].message.offset);
     }
   }
 
-  private async onMessage(topic: string, partition: number, message: KafkaMessage, heartbeat: () => Promise<void>) {
-    const parsed = parseEvent(message.value);
+  private laneOf(message: KafkaMessage, parsed: ReturnType<typeof parseEvent>): string {
+    const key = message.key?.toString() ?? '';
+    if (!parsed.ok) return key;
+    const orderBy = (this.getHandlerByPattern(parsed.event.type)?.extras as OnEventExtras | undefined)?.orderBy;
+    return orderBy ? `${key}/${orderBy(parsed.event)}` : key;
+  }
+
+  private async onMessage(
+    topic: string,
+    partition: number,
+    message: KafkaMessage,
+    heartbeat: () => Promise<void>,
+    parsed = parseEvent(message.value),
+  ) {
     if (!parsed.ok) {
       // Only what this service would have handled is its business to dead-letter.
       if (parsed.type !== undefined && !this.getHandlerByPattern(parsed.type)) return;
