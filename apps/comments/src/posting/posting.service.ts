@@ -194,9 +194,11 @@ export class PostingService {
     if ((comment.revision ?? 1) !== decision.revision) return;
     if (comment.decidedAt && comment.decidedAt.getTime() >= decision.decidedAt.getTime()) return;
     const status = STATUS_OF[decision.decision];
-    const count = await this.comments.countApproved(comment.articleId);
+    // The count the event carries is the thread's last one moved by this change, not a fresh
+    // count (a scan of the story per decision); thread.count_changed, from the recount below, is exact.
+    const thread = await this.threads.findExisting(comment.articleId);
     const delta = (status === 'approved' ? 1 : 0) - (comment.status === 'approved' ? 1 : 0);
-    const event = this.statusEvent(comment, status, decision.reason, count + delta, decision.moderator);
+    const event = this.statusEvent(comment, status, decision.reason, (thread.commentCount ?? 0) + delta, decision.moderator);
     const saved = await this.comments.updateIf(
       comment._id,
       { revision: decision.revision, status: comment.status },

@@ -11,6 +11,7 @@ import {
   ThreadChangeReason,
 } from '@app/contracts';
 import { eventMeta, OutboxRelay } from '@app/kafka';
+import { RecountCoalescer } from './recount.coalescer';
 import { dueSteps, Lifecycle, manualSteps, nextTransitionAt, reschedule, scheduleFor, Step } from './thread.rules';
 import { changeIdOf, ThreadAuditEntry } from './thread-change.schema';
 import { ThreadSnapshot } from './thread.schema';
@@ -66,6 +67,8 @@ const snapshotOf = ({ _id: _ignored, ...snapshot }: ThreadRecord): ThreadSnapsho
  */
 @Injectable()
 export class ThreadsService {
+  private readonly recounts = new RecountCoalescer();
+
   constructor(
     private readonly repository: ThreadsRepository,
     @Inject(THREADS_OUTBOX) private readonly outbox: OutboxRelay,
@@ -196,6 +199,10 @@ export class ThreadsService {
     count: () => Promise<number>,
     reason: Extract<ThreadChangeReason, 'comments_imported' | 'comments_changed'> = 'comments_changed',
   ): Promise<number> {
+    return this.recounts.run(articleId, () => this.recountNow(articleId, count, reason));
+  }
+
+  private async recountNow(articleId: string, count: () => Promise<number>, reason: ThreadChangeReason): Promise<number> {
     const thread = await this.load(articleId);
     if (!thread) throw threadNotFound(articleId);
     const after = await this.change(thread, async (current, now) => {

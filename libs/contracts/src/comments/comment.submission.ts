@@ -95,6 +95,10 @@ export class CommentStatusChangedPayload {
   @Type(() => Actor)
   by?: Actor;
 
+  /**
+   * The thread's approved count as this change leaves it, as far as its writer knew; it may lag
+   * under concurrent changes. thread.count_changed carries the exact count.
+   */
   @IsInt()
   @Min(0)
   commentCount: number;
