@@ -2,7 +2,7 @@ import { Injectable } from '@nestjs/common';
 import { InjectModel } from '@nestjs/mongoose';
 import { Model, QueryFilter } from 'mongoose';
 import { EventEnvelope, ThreadState } from '@app/contracts';
-import { appendToOutbox, isDuplicateKeyError, MongooseOutboxStore } from '@app/persistence';
+import { appendToOutbox, isDuplicateKeyError, MongooseOutboxStore, pendingOutbox } from '@app/persistence';
 import { ARTICLE_THREAD_MODEL, ArticleThreadDocument } from './article-thread.schema';
 import { ARTICLE_MODEL, ArticleDocument, ArticleStatus } from './article.schema';
 
@@ -31,7 +31,7 @@ export class ArticlesRepository {
 
   async insert(article: Omit<ArticleDocument, 'createdAt' | 'updatedAt' | 'outboxAt'>): Promise<ArticleDocument> {
     try {
-      const created = await this.model.create({ ...article, outboxAt: new Date() });
+      const created = await this.model.create({ ...article, ...pendingOutbox() });
       return created.toObject() as ArticleDocument;
     } catch (error) {
       if (isDuplicateKeyError(error)) throw new SlugTakenError(article.slug);
@@ -61,7 +61,7 @@ export class ArticlesRepository {
   ): Promise<ArticleDocument | null> {
     try {
       const updated = await this.model
-        .findOneAndUpdate({ _id: id, revision }, { $set: { ...set, revision: revision + 1 }, ...appendToOutbox(events) }, { returnDocument: 'after' })
+        .findOneAndUpdate({ _id: id, revision }, appendToOutbox({ $set: { ...set, revision: revision + 1 } }, events), { returnDocument: 'after' })
         .lean<ArticleDocument>();
       return updated && (await this.withThreads([updated]))[0]!;
     } catch (error) {

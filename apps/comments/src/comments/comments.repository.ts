@@ -2,10 +2,10 @@ import { Injectable, OnModuleInit } from '@nestjs/common';
 import { InjectModel } from '@nestjs/mongoose';
 import { Model, QueryFilter } from 'mongoose';
 import { EventEnvelope } from '@app/contracts';
-import { appendToOutbox, isDuplicateKeyError, MongooseOutboxStore } from '@app/persistence';
+import { appendToOutbox, isDuplicateKeyError, MongooseOutboxStore, pendingOutbox } from '@app/persistence';
 import { COMMENT_MODEL, CommentDocument } from './comment.schema';
 
-export type CommentRecord = Omit<CommentDocument, 'outbox' | 'outboxAt'>;
+export type CommentRecord = Omit<CommentDocument, 'outbox' | 'outboxAt' | 'outboxPending'>;
 
 interface WriteError {
   index: number;
@@ -45,7 +45,7 @@ export class CommentsRepository implements OnModuleInit {
     try {
       // The driver's insertMany: one round trip, and with ordered: false every comment is tried.
       await this.model.collection.insertMany(
-        comments.map((comment) => ({ ...comment, outboxAt: now, createdAt: now, updatedAt: now })) as never[],
+        comments.map((comment) => ({ ...comment, ...(comment.outbox.length ? pendingOutbox(now) : {}), createdAt: now, updatedAt: now })) as never[],
         { ordered: false },
       );
       return comments;
@@ -65,7 +65,7 @@ export class CommentsRepository implements OnModuleInit {
       ? { articleId, $and: [{ $or: visible }, { $or: [{ postedAt: { $gt: after.postedAt } }, { postedAt: after.postedAt, _id: { $gt: after.id } }] }] }
       : { articleId, $or: visible };
     return this.model
-      .find(filter, { outbox: 0, outboxAt: 0 })
+      .find(filter, { outbox: 0, outboxAt: 0, outboxPending: 0 })
       .sort({ postedAt: 1, _id: 1 })
       .limit(limit)
       .lean<CommentRecord[]>();
@@ -74,7 +74,7 @@ export class CommentsRepository implements OnModuleInit {
   /** A reader's new comment with its comment.submitted event; the existing one if the id is taken (a retried post). */
   async insertIfAbsent(comment: CommentDocument): Promise<{ inserted: boolean; comment: CommentRecord }> {
     try {
-      const created = await this.model.create({ ...comment, outboxAt: new Date() });
+      const created = await this.model.create({ ...comment, ...pendingOutbox() });
       return { inserted: true, comment: created.toObject() as CommentRecord };
     } catch (error) {
       if (!isDuplicateKeyError(error)) throw error;
@@ -85,7 +85,7 @@ export class CommentsRepository implements OnModuleInit {
   }
 
   findById(id: string): Promise<CommentRecord | null> {
-    return this.model.findById(id, { outbox: 0, outboxAt: 0 }).lean<CommentRecord>();
+    return this.model.findById(id, { outbox: 0, outboxAt: 0, outboxPending: 0 }).lean<CommentRecord>();
   }
 
   /**
@@ -99,7 +99,7 @@ export class CommentsRepository implements OnModuleInit {
     events: EventEnvelope<unknown>[],
   ): Promise<CommentDocument | null> {
     const filter = { _id: id, status: expected.status, revision: expected.revision === 1 ? { $in: [1, null] } : expected.revision };
-    const update = events.length ? { $set: set, ...appendToOutbox(events) } : { $set: set };
+    const update = appendToOutbox({ $set: set }, events);
     return this.model.findOneAndUpdate(filter as never, update, { returnDocument: 'after' }).lean<CommentDocument>();
   }
 
