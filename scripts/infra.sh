@@ -265,7 +265,7 @@ start_postgresql() {
   # are off: fine for disposable dev/test data, NOT for anything that must survive a crash.
   # The log is opened here (by this shell), so the postgres user needs no access to $LOGS.
   as_pg "$PG_BIN/pg_ctl" -D "$PG_DATA" -w -t "$INFRA_TIMEOUT" start -o "-p $PG_PORT -c listen_addresses=127.0.0.1 \
-    -c unix_socket_directories='' -c max_connections=320 -c fsync=off -c synchronous_commit=off \
+    -c unix_socket_directories='' -c max_connections=1100 -c fsync=off -c synchronous_commit=off \
     -c full_page_writes=off" </dev/null >>"$LOGS/postgresql.log" 2>&1 9>&- ||
     { tail -n 30 "$LOGS/postgresql.log" >&2; die "PostgreSQL did not start (pg_ctl start failed)"; }
 }
@@ -280,12 +280,14 @@ ensure_ferretdb_database() {
 
 # pool_max_conns: FerretDB 1.24 creates a database while holding its metadata lock and then
 # waits for a pooled PostgreSQL connection; if every pooled connection is held by a request
-# waiting for that lock, FerretDB deadlocks (seen here: even ping hangs). Its default pool is 50;
-# 256, with PostgreSQL's max_connections above it and the services' own pools capped
-# (MONGO_POOL_SIZE), keeps concurrent requests well below the pool.
+# waiting for that lock, FerretDB deadlocks (seen here: even ping hangs). Its default pool is 50.
+# 256 held for one test run at a time, but not for three runs and a benchmark starting together
+# (each creating its databases): requests the clients had given up on kept their connections
+# until all 256 were taken. 1024, with PostgreSQL's max_connections above it (connections are
+# opened only when needed) and the services' own pools capped (MONGO_POOL_SIZE).
 start_ferretdb() {
   launch ferretdb "$LOGS/ferretdb.log" "$FERRETDB_BIN" --handler=postgresql \
-    --postgresql-url="postgres://postgres@127.0.0.1:$PG_PORT/ferretdb?pool_max_conns=256" --listen-addr="127.0.0.1:$MONGO_PORT" \
+    --postgresql-url="postgres://postgres@127.0.0.1:$PG_PORT/ferretdb?pool_max_conns=1024" --listen-addr="127.0.0.1:$MONGO_PORT" \
     --state-dir=- --debug-addr=- --telemetry=disable --log-level=warn
 }
 
