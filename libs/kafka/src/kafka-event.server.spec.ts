@@ -4,7 +4,7 @@ import { createEvent } from '@app/contracts';
 import { ServiceConfig } from '@app/config';
 import { EventPublisher } from './event-publisher';
 import { KafkaClient } from './kafka.client';
-import { KafkaEventServer } from './kafka-event.server';
+import { KafkaEventServer, lanesOf } from './kafka-event.server';
 import { TopicAdmin } from './topic-admin';
 
 const unpublished = () =>
@@ -148,5 +148,11 @@ describe('KafkaEventServer', () => {
       expect(resolved).toEqual(['1']);
     });
   });
-});
 
+  it('puts events that share any ordering key in one lane, in order', () => {
+    const lane = (keys: string[][]) => lanesOf(keys.map((k, i) => ({ keys: k, i }))).map((l) => l.map((item) => item.i));
+    expect(lane([['c:1', 'a:x'], ['c:2', 'a:y'], ['c:3', 'a:x'], ['c:2'], ['c:4', 'a:z']])).toEqual([[0, 2], [1, 3], [4]]);
+    // Transitively: 0 and 2 share nothing directly, but both share a key with 1.
+    expect(lane([['a'], ['a', 'b'], ['b'], ['c']])).toEqual([[0, 1, 2], [3]]);
+  });
+});

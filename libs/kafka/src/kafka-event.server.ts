@@ -115,16 +115,11 @@ export class KafkaEventServer extends Server implements CustomTransportStrategy 
   private async onBatch({ batch, resolveOffset, heartbeat, isRunning, isStale }: EachBatchPayload): Promise<void> {
     const items = batch.messages.map((message, index) => {
       const parsed = parseEvent(message.value);
-      return { message, index, parsed, lane: this.laneOf(message, parsed) };
+      return { message, index, parsed, keys: this.orderingKeysOf(message, parsed) };
     });
-    const lanes = new Map<string, typeof items>();
-    for (const item of items) {
-      const lane = lanes.get(item.lane);
-      if (lane) lane.push(item);
-      else lanes.set(item.lane, [item]);
-    }
+    const lanes = lanesOf(items);
     const done: boolean[] = new Array(items.length).fill(false);
-    const queue = [...lanes.values()];
+    const queue = [...lanes];
     const worker = async () => {
       for (let lane = queue.shift(); lane; lane = queue.shift()) {
         for (const item of lane) {
@@ -144,11 +139,12 @@ export class KafkaEventServer extends Server implements CustomTransportStrategy 
     }
   }
 
-  private laneOf(message: KafkaMessage, parsed: ReturnType<typeof parseEvent>): string {
+  /** What an event must stay in order with: the story (message key), or finer keys its handler names. */
+  private orderingKeysOf(message: KafkaMessage, parsed: ReturnType<typeof parseEvent>): string[] {
     const key = message.key?.toString() ?? '';
-    if (!parsed.ok) return key;
+    if (!parsed.ok) return [key];
     const orderBy = (this.getHandlerByPattern(parsed.event.type)?.extras as OnEventExtras | undefined)?.orderBy;
-    return orderBy ? `${key}/${orderBy(parsed.event)}` : key;
+    return orderBy ? [orderBy(parsed.event)].flat().map((k) => `${key}/${k}`) : [key];
   }
 
   private async onMessage(
@@ -211,5 +207,30 @@ export class KafkaEventServer extends Server implements CustomTransportStrategy 
     // If this send fails the offset is not resolved, so the message comes back: nothing is lost.
     await this.publisher.sendRaw(deadLetterTopic(this.groupId), [{ key: message.key, value: message.value, headers }]);
   }
+}
+
+/**
+ * Splits a batch into lanes: events sharing any ordering key end up in one lane (union-find over
+ * the keys), each lane in the batch's order.
+ */
+export function lanesOf<T extends { keys: string[] }>(items: T[]): T[][] {
+  const parent: number[] = items.map((_, i) => i);
+  const find = (i: number): number => (parent[i] === i ? i : (parent[i] = find(parent[i]!)));
+  const owner = new Map<string, number>();
+  items.forEach((item, i) => {
+    for (const key of item.keys) {
+      const j = owner.get(key);
+      if (j === undefined) owner.set(key, i);
+      else parent[find(i)] = find(j);
+    }
+  });
+  const lanes = new Map<number, T[]>();
+  items.forEach((item, i) => {
+    const root = find(i);
+    const lane = lanes.get(root);
+    if (lane) lane.push(item);
+    else lanes.set(root, [item]);
+  });
+  return [...lanes.values()];
 }
 

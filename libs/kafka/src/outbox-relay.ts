@@ -6,6 +6,11 @@ import { EventPublisher } from './event-publisher';
 export interface PendingOutbox {
   id: string;
   events: EventEnvelope<unknown>[];
+  /**
+   * The events are the very objects this process just stored (not read back), so a store may
+   * remove them by equality without reading the document first.
+   */
+  exact?: boolean;
 }
 
 /** Where a service keeps events next to the state they announce (see libs/persistence). */
@@ -76,10 +81,16 @@ export class OutboxRelay implements OnApplicationBootstrap, BeforeApplicationShu
    * True when acknowledged; false when it could not be (the events stay in the document, and the
    * poller publishes them later): the caller may still answer, the write is durable either way.
    */
-  async publishNow(pending: PendingOutbox, timeoutMs: number): Promise<boolean> {
-    if (!pending.events.length) return true;
+  publishNow(pending: PendingOutbox, timeoutMs: number): Promise<boolean> {
+    return this.publishNowMany([pending], timeoutMs);
+  }
+
+  /** publishNow for several documents: one produce request, one write to clear them. */
+  async publishNowMany(pendings: PendingOutbox[], timeoutMs: number): Promise<boolean> {
+    const batch = pendings.filter((pending) => pending.events.length);
+    if (!batch.length) return true;
     let timer: NodeJS.Timeout | undefined;
-    const work = this.publish([pending]).then(
+    const work = this.publish(batch).then(
       () => true,
       (error) => {
         this.log.warn({ msg: 'publish failed; the poller will retry', outbox: this.name, error: (error as Error).message });

@@ -61,7 +61,9 @@ export class MongooseOutboxStore implements OutboxStore {
     // `_id: { $in }` filter is not pushed down by FerretDB, and would scan the collection.
     const ids = new Set(published.flatMap(({ events }) => events.map((event) => event.id)));
     const docs = await Promise.all(
-      published.map(({ id }) => this.model.findById(id, { outbox: 1 }).lean<{ _id: string; outbox: EventEnvelope<unknown>[] }>()),
+      published.map(({ id, events, exact }) =>
+        exact ? { _id: id, outbox: events } : this.model.findById(id, { outbox: 1 }).lean<{ _id: string; outbox: EventEnvelope<unknown>[] }>(),
+      ),
     );
     const writes = docs.flatMap((doc) => {
       const done = doc?.outbox.filter((event) => ids.has(event.id)) ?? [];

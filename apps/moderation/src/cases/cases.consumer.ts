@@ -4,15 +4,17 @@ import { EventOf } from '@app/contracts';
 import { OnEventInOrderOf } from '@app/kafka';
 import { CasesService } from './cases.service';
 
-/** Cases are independent of each other: only one comment's events must keep their order. */
-const byComment = (event: { payload: { commentId: string } }) => event.payload.commentId;
+/** A comment's events keep their order, and so do an author's submissions (the rules read the author's history). */
+const byComment = (event: { payload: { commentId: string } }) => `comment:${event.payload.commentId}`;
+const byCommentAndAuthor = (event: { payload: { commentId: string; author: { id?: string } } }) =>
+  event.payload.author.id ? [byComment(event), `author:${event.payload.author.id}`] : byComment(event);
 
 /** The comments side's events that open or change a case. Idempotent by the case's revision and status. */
 @Controller()
 export class CasesConsumer {
   constructor(private readonly cases: CasesService) {}
 
-  @OnEventInOrderOf(byComment, 'comment.submitted', 'comment.edited')
+  @OnEventInOrderOf(byCommentAndAuthor, 'comment.submitted', 'comment.edited')
   onCommentSubmitted(@Payload() event: EventOf<'comment.submitted' | 'comment.edited'>) {
     return this.cases.review(event.payload);
   }
