@@ -45,4 +45,21 @@ export class CommentsConfig extends DatabaseServiceConfig {
   @Min(100)
   @Max(30_000)
   COMMENT_PUBLISH_TIMEOUT_MS: number = 2_000;
+
+  /** Posts arriving within this many milliseconds of each other are stored in one write. */
+  @IsInt()
+  @Min(0)
+  @Max(100)
+  COMMENT_BATCH_LINGER_MS: number = 2;
+
+  @IsInt()
+  @Min(1)
+  @Max(1_000)
+  COMMENT_BATCH_MAX: number = 200;
+
+  /** Visible comments held in memory for thread reads (see ThreadReadModel); 0 reads pages from the database. */
+  @IsInt()
+  @Min(0)
+  @Max(10_000_000)
+  THREAD_READ_MODEL_MAX_COMMENTS: number = 200_000;
 }

@@ -7,6 +7,7 @@ import { COMMENT_MODEL, CommentSchema } from './comment.schema';
 import { CommentsController } from './comments.controller';
 import { CommentsRepository } from './comments.repository';
 import { COMMENTS_OUTBOX, CommentsService } from './comments.service';
+import { ThreadReadModel } from './thread-read.model';
 
 @Module({
   imports: [MongooseModule.forFeature([{ name: COMMENT_MODEL, schema: CommentSchema }]), ThreadsModule],
@@ -14,6 +15,7 @@ import { COMMENTS_OUTBOX, CommentsService } from './comments.service';
   providers: [
     CommentsRepository,
     CommentsService,
+    ThreadReadModel,
     {
       provide: COMMENTS_OUTBOX,
       inject: [EventPublisher, CommentsRepository, ServiceConfig],
@@ -21,6 +23,6 @@ import { COMMENTS_OUTBOX, CommentsService } from './comments.service';
         new OutboxRelay('comments', publisher, repository.outboxStore, { pollMs: config.OUTBOX_POLL_MS }),
     },
   ],
-  exports: [CommentsRepository, COMMENTS_OUTBOX],
+  exports: [CommentsRepository, ThreadReadModel, COMMENTS_OUTBOX],
 })
 export class CommentsModule {}

@@ -71,17 +71,18 @@ export class CommentsRepository implements OnModuleInit {
       .lean<CommentRecord[]>();
   }
 
-  /** A reader's new comment with its comment.submitted event; the existing one if the id is taken (a retried post). */
-  async insertIfAbsent(comment: CommentDocument): Promise<{ inserted: boolean; comment: CommentRecord }> {
-    try {
-      const created = await this.model.create({ ...comment, ...pendingOutbox() });
-      return { inserted: true, comment: created.toObject() as CommentRecord };
-    } catch (error) {
-      if (!isDuplicateKeyError(error)) throw error;
-      const existing = await this.findById(comment._id);
-      if (!existing) throw error;
-      return { inserted: false, comment: existing };
-    }
+  /**
+   * Every visible comment of a story (approved, and deleted placeholders), oldest first. One
+   * equality query; the filtering and the order are done here, not by the database (FerretDB
+   * would do them in its own process after reading the whole story anyway).
+   */
+  async visibleOf(articleId: string): Promise<CommentRecord[]> {
+    const docs = await this.model
+      .find({ articleId }, { outbox: 0, outboxAt: 0, outboxPending: 0, importKey: 0, externalId: 0 })
+      .lean<CommentRecord[]>();
+    return docs
+      .filter((doc) => doc.status === 'approved' || (doc.status === 'deleted' && doc.placeholder))
+      .sort((a, b) => a.postedAt.getTime() - b.postedAt.getTime() || (a._id < b._id ? -1 : a._id > b._id ? 1 : 0));
   }
 
   findById(id: string): Promise<CommentRecord | null> {

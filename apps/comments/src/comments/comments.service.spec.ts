@@ -7,6 +7,7 @@ import { ThreadsService } from '../threads/threads.service';
 import { CommentDocument } from './comment.schema';
 import { CommentsRepository } from './comments.repository';
 import { CommentsService } from './comments.service';
+import { ThreadReadModel } from './thread-read.model';
 
 const ARTICLE = '3f0c8f5e-8a39-4c3f-9d1e-2a7f6b0c1d2e';
 const admin: Actor = { id: 'admin-1', name: 'Ada Admin', roles: ['admin'] };
@@ -47,7 +48,14 @@ function setup(state: ThreadRecord['state'] = 'archived') {
     recount: async (_id: string, count: () => Promise<number>) => (thread.commentCount = await count()),
   };
   const relay = { flush: jest.fn(async () => undefined) };
-  const service = new CommentsService(comments as unknown as CommentsRepository, threads as unknown as ThreadsService, relay as unknown as OutboxRelay);
+  // The read model's pages are the repository's pages (what it serves while its listener is not live).
+  const readModel = { forget: jest.fn(), page: (...args: Parameters<MemoryComments['pageApproved']>) => comments.pageApproved(...args) };
+  const service = new CommentsService(
+    comments as unknown as CommentsRepository,
+    threads as unknown as ThreadsService,
+    readModel as unknown as ThreadReadModel,
+    relay as unknown as OutboxRelay,
+  );
   return { comments, service, relay };
 }
 

@@ -8,6 +8,7 @@ import { CommentDocument, importKeyOf } from './comment.schema';
 import { ImportResultView, ThreadCommentsView, toCommentView } from './comment.view';
 import { invalidCursor } from './comments.errors';
 import { CommentRecord, CommentsRepository } from './comments.repository';
+import { ThreadReadModel } from './thread-read.model';
 
 export const COMMENTS_OUTBOX = Symbol('COMMENTS_OUTBOX');
 
@@ -19,6 +20,7 @@ export class CommentsService {
   constructor(
     private readonly repository: CommentsRepository,
     private readonly threads: ThreadsService,
+    private readonly readModel: ThreadReadModel,
     @Inject(COMMENTS_OUTBOX) private readonly outbox: OutboxRelay,
   ) {}
 
@@ -26,7 +28,7 @@ export class CommentsService {
   async readThread(articleId: string, query: ListCommentsQuery): Promise<ThreadCommentsView> {
     const after = query.cursor ? decodeCursor(query.cursor) : undefined;
     const thread = await this.threads.findReadable(articleId);
-    const docs = await this.repository.pageApproved(articleId, after, query.limit + 1);
+    const docs = await this.readModel.page(articleId, after, query.limit + 1);
     const page = docs.slice(0, query.limit);
     const last = page[page.length - 1];
     return {
@@ -84,6 +86,7 @@ export class CommentsService {
         };
       });
     const inserted = await this.repository.insertNew(fresh);
+    this.readModel.forget(articleId);
     // One batched publication for the whole import; the relay's poller is the safety net.
     if (inserted.length) await this.outbox.flush();
     const commentCount = await this.threads.recount(articleId, () => this.repository.countApproved(articleId), 'comments_imported');

@@ -14,12 +14,14 @@ import { eventMeta, OutboxRelay } from '@app/kafka';
 import { CommentsConfig } from '../comments.config';
 import { CommentDocument } from '../comments/comment.schema';
 import { CommentRecord, CommentsRepository } from '../comments/comments.repository';
+import { ThreadReadModel } from '../comments/thread-read.model';
 import { COMMENTS_OUTBOX } from '../comments/comments.service';
 import { ReadersService } from '../readers/readers.service';
 import { canAcceptComments } from '../threads/thread.rules';
 import { threadNotFound } from '../threads/threads.errors';
 import { ThreadsService } from '../threads/threads.service';
 import { commentIdFor } from './comment-id';
+import { SubmissionBatcher } from './submission.batcher';
 import {
   commentChangedMeanwhile,
   commentNotFound,
@@ -58,17 +60,27 @@ const EVENT_OF: Record<CommentStatusChange, Extract<EventType, `comment.${string
  */
 @Injectable()
 export class PostingService {
+  private readonly batcher: SubmissionBatcher;
+
   constructor(
     private readonly comments: CommentsRepository,
     private readonly threads: ThreadsService,
     private readonly readers: ReadersService,
+    private readonly readModel: ThreadReadModel,
     private readonly config: CommentsConfig,
     @Inject(COMMENTS_OUTBOX) private readonly outbox: OutboxRelay,
-  ) {}
+  ) {
+    this.batcher = new SubmissionBatcher(comments, outbox, {
+      lingerMs: config.COMMENT_BATCH_LINGER_MS,
+      maxBatch: config.COMMENT_BATCH_MAX,
+      publishTimeoutMs: config.COMMENT_PUBLISH_TIMEOUT_MS,
+    });
+  }
 
   /**
    * Accepts a comment as pending: stored with its comment.submitted event in one write, then
-   * handed to the broker (waited for, briefly). A retry with the same Idempotency-Key gets the
+   * handed to the broker (waited for, briefly); posts arriving together share both (see
+   * SubmissionBatcher). A retry with the same Idempotency-Key gets the
    * same answer and creates nothing.
    */
   async submit(articleId: string, input: SubmitCommentInput, actor: Actor, idempotencyKey?: string): Promise<OwnCommentView> {
@@ -111,10 +123,13 @@ export class PostingService {
       revision: 1,
       outbox: [createEvent('comment.submitted', articleId, payload, eventMeta('comments'))],
     };
-    const { inserted, comment: stored } = await this.comments.insertIfAbsent(comment);
-    if (!inserted) return this.sameAnswer(stored, input);
-    await this.outbox.publishNow({ id, events: comment.outbox }, this.config.COMMENT_PUBLISH_TIMEOUT_MS);
-    return toOwnView(stored);
+    if (!(await this.batcher.store(comment))) {
+      // Taken meanwhile: the same post retried concurrently with its Idempotency-Key.
+      const existing = await this.comments.findById(id);
+      if (!existing) throw commentChangedMeanwhile(id);
+      return this.sameAnswer(existing, input);
+    }
+    return toOwnView(comment);
   }
 
   /** Its author sees a comment in any status (with the reason); everyone else only when approved. */
@@ -155,6 +170,7 @@ export class PostingService {
       [createEvent('comment.edited', comment.articleId, payload, eventMeta('comments'))],
     );
     if (!saved) throw commentChangedMeanwhile(id);
+    this.readModel.forget(comment.articleId);
     this.outbox.publishSoon({ id, events: saved.outbox });
     if (comment.status === 'approved') await this.recount(comment.articleId);
     return toOwnView(saved);
@@ -180,6 +196,7 @@ export class PostingService {
       [event],
     );
     if (!saved) throw commentChangedMeanwhile(id);
+    this.readModel.forget(comment.articleId);
     this.outbox.publishSoon({ id, events: saved.outbox });
     if (comment.status === 'approved') await this.recount(comment.articleId);
   }
@@ -207,6 +224,7 @@ export class PostingService {
     );
     // Changed meanwhile (an edit or another decision): the event server retries from fresh state.
     if (!saved) throw new Error(`comment ${comment._id} changed while applying a decision`);
+    this.readModel.forget(comment.articleId);
     this.outbox.publishSoon({ id: comment._id, events: saved.outbox });
     if (delta !== 0) await this.recount(comment.articleId);
   }

@@ -1,0 +1,125 @@
+import { Injectable, OnApplicationBootstrap, OnApplicationShutdown } from '@nestjs/common';
+import { TOPICS } from '@app/contracts';
+import { BroadcastListener, KafkaClient } from '@app/kafka';
+import { CommentsConfig } from '../comments.config';
+import { CommentRecord, CommentsRepository } from './comments.repository';
+
+/** A story's visible comments, oldest first (postedAt, then id). */
+type Visible = CommentRecord[];
+
+/** Events that change nothing a thread read shows (a pending comment is not in the thread). */
+const INVISIBLE = new Set(['comment.submitted']);
+
+/**
+ * The visible comments of recently read stories, in memory, so that any page of a long thread
+ * costs a binary search instead of a query: FerretDB runs no range or sort in PostgreSQL, so a
+ * page of a 10,000-comment thread would read all 10,000 each time. A story is loaded with one
+ * query on its first read and dropped on any change heard on the comments topic (every instance
+ * hears every change, see BroadcastListener); the next read loads it again. Stories are dropped
+ * least recently read first beyond THREAD_READ_MODEL_MAX_COMMENTS. While the listener is not
+ * live, reads go to the database page by page.
+ */
+@Injectable()
+export class ThreadReadModel implements OnApplicationBootstrap, OnApplicationShutdown {
+  private readonly stories = new Map<string, { visible: Visible }>();
+  private readonly loading = new Map<string, Promise<Visible>>();
+  private held = 0;
+  private live = false;
+  private readonly listener: BroadcastListener;
+
+  constructor(
+    private readonly repository: CommentsRepository,
+    private readonly config: CommentsConfig,
+  ) {
+    this.listener = new BroadcastListener(new KafkaClient('comments', config.KAFKA_BROKERS), {
+      topics: [config.KAFKA_TOPIC_PREFIX + TOPICS.COMMENTS],
+      groupPrefix: `${config.KAFKA_GROUP_ID ?? 'comments'}.read-model`,
+      onEvents: (events) => {
+        for (const event of events) if (event.key && !INVISIBLE.has(event.type ?? '')) this.forget(event.key);
+      },
+      onLive: () => this.reset(config.THREAD_READ_MODEL_MAX_COMMENTS > 0),
+      onLost: () => this.reset(false),
+    });
+  }
+
+  onApplicationBootstrap(): void {
+    if (this.config.THREAD_READ_MODEL_MAX_COMMENTS > 0) this.listener.start();
+  }
+
+  onApplicationShutdown(): Promise<void> {
+    return this.listener.stop();
+  }
+
+  /** A page of the story's visible comments after `after`, at most `limit`. */
+  async page(articleId: string, after: { postedAt: Date; id: string } | undefined, limit: number): Promise<CommentRecord[]> {
+    if (!this.live) return this.repository.pageApproved(articleId, after, limit);
+    const visible = await this.visibleOf(articleId);
+    const start = after ? firstAfter(visible, after) : 0;
+    return visible.slice(start, start + limit);
+  }
+
+  /** This instance changed the story: forget it now, before its event comes back. */
+  forget(articleId: string): void {
+    // A load started before the change must neither answer later reads nor be kept.
+    this.loading.delete(articleId);
+    const story = this.stories.get(articleId);
+    if (!story) return;
+    this.held -= story.visible.length;
+    this.stories.delete(articleId);
+  }
+
+  private async visibleOf(articleId: string): Promise<Visible> {
+    const story = this.stories.get(articleId);
+    if (story) {
+      this.stories.delete(articleId); // re-insert: most recently read last
+      this.stories.set(articleId, story);
+      return story.visible;
+    }
+    const inFlight = this.loading.get(articleId);
+    if (inFlight) return inFlight;
+    const load: Promise<Visible> = this.repository
+      .visibleOf(articleId)
+      .then((visible) => {
+        // Kept only if nothing changed while it loaded (forget() let go of it then).
+        if (this.live && this.loading.get(articleId) === load) this.keep(articleId, visible);
+        return visible;
+      })
+      .finally(() => {
+        if (this.loading.get(articleId) === load) this.loading.delete(articleId);
+      });
+    this.loading.set(articleId, load);
+    return load;
+  }
+
+  private keep(articleId: string, visible: Visible): void {
+    this.stories.set(articleId, { visible });
+    this.held += visible.length;
+    for (const [oldest, story] of this.stories) {
+      if (this.held <= this.config.THREAD_READ_MODEL_MAX_COMMENTS || oldest === articleId) break;
+      this.stories.delete(oldest);
+      this.held -= story.visible.length;
+    }
+  }
+
+  private reset(live: boolean): void {
+    this.live = live;
+    this.stories.clear();
+    this.loading.clear();
+    this.held = 0;
+  }
+}
+
+/** Index of the first comment after the cursor position, by (postedAt, id). */
+function firstAfter(visible: Visible, after: { postedAt: Date; id: string }): number {
+  const t = after.postedAt.getTime();
+  let lo = 0;
+  let hi = visible.length;
+  while (lo < hi) {
+    const mid = (lo + hi) >>> 1;
+    const c = visible[mid]!;
+    const ct = c.postedAt.getTime();
+    if (ct < t || (ct === t && c._id <= after.id)) lo = mid + 1;
+    else hi = mid;
+  }
+  return lo;
+}
