@@ -61,4 +61,36 @@ describe('OutboxRelay', () => {
     await relay.flush();
     expect(sent.sort()).toEqual(['left-1', 'left-2']);
   });
+
+  it('answers publishNowMany at the broker acknowledgement, and clears the outbox after', async () => {
+    const store = new MemoryStore();
+    store.docs.set('a', [event('e1')]);
+    store.docs.set('b', [event('e2')]);
+    let release!: () => void;
+    const slowClear = new Promise<void>((resolve) => (release = resolve));
+    const markPublished = store.markPublished.bind(store);
+    store.markPublished = async (published) => {
+      await slowClear;
+      await markPublished(published);
+    };
+    const relay = new OutboxRelay('test', publisher, store, { pollMs: 60_000 });
+    const acknowledged = await relay.publishNowMany([{ id: 'a', events: [event('e1')] }, { id: 'b', events: [event('e2')] }], 1_000);
+    expect(acknowledged).toBe(true);
+    expect(sent).toEqual(['e1', 'e2']);
+    expect(store.docs.get('a')).toHaveLength(1);
+    release();
+    await relay.flush();
+    expect(store.docs.get('a')).toEqual([]);
+    expect(store.docs.get('b')).toEqual([]);
+  });
+
+  it('answers false when the broker does not acknowledge in time; the events stay', async () => {
+    const store = new MemoryStore();
+    store.docs.set('a', [event('e1')]);
+    failing = true;
+    const relay = new OutboxRelay('test', publisher, store, { pollMs: 60_000 });
+    expect(await relay.publishNowMany([{ id: 'a', events: [event('e1')] }], 1_000)).toBe(false);
+    expect(store.docs.get('a')).toHaveLength(1);
+  });
 });
+

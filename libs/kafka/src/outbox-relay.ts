@@ -90,14 +90,17 @@ export class OutboxRelay implements OnApplicationBootstrap, BeforeApplicationShu
     const batch = pendings.filter((pending) => pending.events.length);
     if (!batch.length) return true;
     let timer: NodeJS.Timeout | undefined;
-    const work = this.publish(batch).then(
-      () => true,
+    // The caller waits for the broker's acknowledgement only; clearing the outbox follows in the
+    // background (until it does, the poller may publish the events again: harmless).
+    let acked!: (ok: boolean) => void;
+    const work = new Promise<boolean>((resolve) => (acked = resolve));
+    const tracked = this.publish(batch, () => acked(true)).then(
+      () => acked(true),
       (error) => {
         this.log.warn({ msg: 'publish failed; the poller will retry', outbox: this.name, error: (error as Error).message });
-        return false;
+        acked(false);
       },
     );
-    const tracked = work.then(() => undefined);
     this.inFlight.add(tracked);
     void tracked.finally(() => this.inFlight.delete(tracked));
     const timeout = new Promise<boolean>((resolve) => (timer = setTimeout(() => resolve(false), timeoutMs)));
@@ -139,8 +142,9 @@ export class OutboxRelay implements OnApplicationBootstrap, BeforeApplicationShu
     }
   }
 
-  private async publish(batch: PendingOutbox[]): Promise<void> {
+  private async publish(batch: PendingOutbox[], onAcknowledged?: () => void): Promise<void> {
     await this.publisher.publish(batch.flatMap((pending) => pending.events));
+    onAcknowledged?.();
     await this.store.markPublished(batch);
   }
 }
