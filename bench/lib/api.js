@@ -1,0 +1,62 @@
+'use strict';
+// A small client for the gateway's public API (seeding, probes, verification), on undici.
+const { Agent, request } = require('undici');
+const jwt = require('jsonwebtoken');
+
+const agent = new Agent({ connections: 64, keepAliveTimeout: 30_000, pipelining: 1 });
+
+/** One call; resolves to { status, body (parsed JSON or text), ms, at (when the answer was complete) }. */
+async function call(base, method, path, { token, body, xff, timeoutMs = 30_000 } = {}) {
+  const headers = {};
+  if (token) headers.authorization = `Bearer ${token}`;
+  if (body !== undefined) headers['content-type'] = 'application/json';
+  if (xff) headers['x-forwarded-for'] = xff;
+  const started = performance.now();
+  const response = await request(`${base}${path}`, {
+    method,
+    headers,
+    body: body === undefined ? undefined : JSON.stringify(body),
+    dispatcher: agent,
+    headersTimeout: timeoutMs,
+    bodyTimeout: timeoutMs,
+  });
+  const text = await response.body.text();
+  const at = performance.now();
+  let parsed = text;
+  try {
+    parsed = text ? JSON.parse(text) : null;
+  } catch {
+    // not JSON: keep the text
+  }
+  return { status: response.statusCode, body: parsed, ms: at - started, at };
+}
+
+/** Like call, but throws unless the status is one of `ok`. */
+async function expect(ok, base, method, path, options) {
+  const result = await call(base, method, path, options);
+  if (!ok.includes(result.status)) {
+    throw new Error(`${method} ${path} answered ${result.status}: ${JSON.stringify(result.body).slice(0, 300)}`);
+  }
+  return result;
+}
+
+/** A token as the news site's login would issue it (HS256 with the run's secret). */
+const token = (secret, sub, name, roles, ttlSeconds = 6 * 3600) => jwt.sign({ sub, name, roles }, secret, { algorithm: 'HS256', expiresIn: ttlSeconds });
+
+/** Runs `fn` over `items` with at most `concurrency` at once. */
+async function pool(items, concurrency, fn) {
+  const results = new Array(items.length);
+  let next = 0;
+  const worker = async () => {
+    while (next < items.length) {
+      const i = next++;
+      results[i] = await fn(items[i], i);
+    }
+  };
+  await Promise.all(Array.from({ length: Math.min(concurrency, items.length) }, worker));
+  return results;
+}
+
+const close = () => agent.close();
+
+module.exports = { call, expect, token, pool, close };
