@@ -72,6 +72,7 @@ function options() {
     sustainableRate: values['sustainable-rate'] ? Number(values['sustainable-rate']) : undefined,
     burstSeconds: quick ? 3 : 10,
     drainBoundSeconds: quick ? 15 : 120,
+    visibleBoundSeconds: quick ? 10 : 30,
     probeIntervalMs,
     plan,
   };
@@ -107,8 +108,9 @@ function printScenario(name, result) {
       fmt(l.latencyMs.max, 1),
       l.non2xx ? Object.entries(l.statuses).filter(([c]) => !c.startsWith('2')).map(([c, n]) => `${c}:${n}`).join(' ') : '0',
       l.errors,
+      l.unfinished,
     ]);
-    console.log(table(['load', 'conns', 'requests', 'req/s', 'accepted/s', 'p50 ms', 'p99 ms', 'max ms', 'non-2xx', 'errors'], rows));
+    console.log(table(['load', 'conns', 'answered', 'req/s', 'accepted/s', 'p50 ms', 'p99 ms', 'max ms', 'non-2xx', 'errors', 'unanswered'], rows));
   }
   if (result.visibility) {
     const v = result.visibility;
@@ -145,34 +147,50 @@ function printScenario(name, result) {
   );
 }
 
-/** The issue's targets, each with what was measured (null when its scenario did not run). */
+/** The issue's targets, each with what was measured (met null when its scenario did not run). */
 function targets(results) {
-  const mixedReads = results.mixed?.loads[0];
-  const mixedPosts = results.mixed?.loads[1];
-  const reads = results.reads?.loads[0];
   const t = [];
-  const add = (target, measured, met, unit = '') => t.push({ target, measured: measured === null || measured === undefined ? null : `${measured}${unit}`, met: measured === null || measured === undefined ? null : met });
-  add('mixed: accepted comments/s >= 1000', mixedPosts?.acceptedPerSecond, mixedPosts?.acceptedPerSecond >= 1000);
-  add('mixed: thread reads/s >= 3000 (at the same time)', mixedReads && mixedReads.ok2xx ? Math.round((mixedReads.ok2xx / mixedReads.seconds) * 10) / 10 : mixedReads ? 0 : null, mixedReads?.ok2xx / mixedReads?.seconds >= 3000);
-  add('mixed: p99 submit (the 202) <= 25 ms', mixedPosts?.latencyMs.p99, mixedPosts?.latencyMs.p99 <= 25, ' ms');
+  const add = (target, ran, measured, met) => t.push({ target, measured: ran ? measured : null, met: ran ? Boolean(met) : null });
+  const okRate = (l) => Math.round((l.ok2xx / l.seconds) * 10) / 10;
+  // A latency percentile is only as good as its sample: requests still unanswered at the end are
+  // in none, so more than 1% of them makes the target unmet whatever the percentile says.
+  const p99 = (l) => (l.latencyMs.p99 === null ? 'no answer' : `${l.latencyMs.p99} ms`) + (l.unfinished ? ` (${l.unfinished} unanswered)` : '');
+  const p99Met = (l, bound) => l.latencyMs.p99 !== null && l.latencyMs.p99 <= bound && l.unfinished <= 0.01 * l.requests;
+  const [mixedReads, mixedPosts] = results.mixed?.loads ?? [];
+  const reads = results.reads?.loads[0];
+  add('mixed: accepted comments/s >= 1000', mixedPosts, mixedPosts && `${mixedPosts.acceptedPerSecond}/s`, mixedPosts?.acceptedPerSecond >= 1000);
+  add('mixed: thread reads/s >= 3000 at the same time', mixedReads, mixedReads && `${okRate(mixedReads)}/s`, mixedReads && okRate(mixedReads) >= 3000);
+  add('mixed: p99 submit (the 202) <= 25 ms', mixedPosts, mixedPosts && p99(mixedPosts), mixedPosts && p99Met(mixedPosts, 25));
   const vis = results.mixed?.visibility;
-  add('mixed: p99 submit->visible <= 250 ms (and every probe seen)', vis ? (vis.notVisibleWithinBound ? `${vis.visibleMs.p99} ms, ${vis.notVisibleWithinBound} never` : vis.visibleMs.p99) : null, vis && !vis.notVisibleWithinBound && vis.visibleMs.p99 <= 250, vis && !vis.notVisibleWithinBound ? ' ms' : '');
-  add('reads only: thread reads/s >= 8000', reads ? Math.round((reads.ok2xx / reads.seconds) * 10) / 10 : null, reads?.ok2xx / reads?.seconds >= 8000);
-  add('reads only: p99 <= 20 ms', reads?.latencyMs.p99, reads?.latencyMs.p99 <= 20, ' ms');
-  const p = results.pages;
-  // "As fast as": the big thread's median page within 20% (+1 ms of timer noise) of the small one's, and its p99 within 50% (+2 ms).
   add(
-    'pages: a 10,000-comment thread pages as fast as a 50-comment one (p50 <= 1.2x+1 ms, p99 <= 1.5x+2 ms)',
-    p ? `${p.big.latencyMs.p50}/${p.big.latencyMs.p99} vs ${p.small.latencyMs.p50}/${p.small.latencyMs.p99} ms (p50/p99)` : null,
+    'mixed: p99 submit->visible <= 250 ms, every probe seen',
+    vis,
+    vis && `${vis.visibleMs.p99 === null ? 'none seen' : `${vis.visibleMs.p99} ms`}${vis.notVisibleWithinBound ? `, ${vis.notVisibleWithinBound} of ${vis.probes} not within ${vis.boundMs / 1000} s` : ''}`,
+    vis && vis.visibleMs.count > 0 && vis.notVisibleWithinBound === 0 && vis.visibleMs.p99 <= 250,
+  );
+  add('reads only: thread reads/s >= 8000', reads, reads && `${okRate(reads)}/s`, reads && okRate(reads) >= 8000);
+  add('reads only: p99 <= 20 ms', reads, reads && p99(reads), reads && p99Met(reads, 20));
+  const p = results.pages;
+  // "As fast as": the big thread's median page within 20% (+1 ms of timer noise) of the small one's, its p99 within 50% (+2 ms).
+  add(
+    `pages: ${p ? p.big.comments : 'big'}-comment thread as fast as ${p ? p.small.comments : 'small'} (p50 <= 1.2x+1, p99 <= 1.5x+2 ms)`,
+    p,
+    p && `p50 ${p.big.latencyMs.p50} vs ${p.small.latencyMs.p50} ms, p99 ${p.big.latencyMs.p99} vs ${p.small.latencyMs.p99} ms`,
     p && p.big.latencyMs.p50 <= 1.2 * p.small.latencyMs.p50 + 1 && p.big.latencyMs.p99 <= 1.5 * p.small.latencyMs.p99 + 2,
   );
   const b = results.burst;
   add(
-    'burst: no accepted comment lost (decided exactly once, in its thread once)',
-    b ? `${b.drain.accepted} accepted: ${b.drain.decidedOnce} decided once, ${b.drain.decidedMoreThanOnce} more, ${b.drain.notDecided} none; ${b.visible.missing} missing, ${b.visible.duplicated} duplicated` : null,
+    'burst: no accepted comment lost (decided once, in its thread once)',
+    b,
+    b && (b.drain.accepted === 0 ? 'nothing accepted' : `${b.drain.accepted} accepted: ${b.drain.decidedOnce} decided once, ${b.drain.decidedMoreThanOnce} more, ${b.drain.notDecided} not; ${b.visible.missing} missing, ${b.visible.duplicated} twice`),
     b && b.drain.accepted > 0 && b.drain.decidedOnce === b.drain.accepted && b.visible.missing === 0 && b.visible.duplicated === 0,
   );
-  add('burst: backlog drained within 30 s after the burst', b ? (b.drain.drained ? b.drain.drainSeconds : `not within ${b.drain.boundSeconds}`) : null, b?.drain.drained && b.drain.drainSeconds <= 30, b?.drain.drained ? ' s' : '');
+  add(
+    'burst: backlog drained within 30 s after the burst',
+    b,
+    b && (b.drain.drained ? `${b.drain.drainSeconds} s` : `not within ${b.drain.boundSeconds} s (${b.drain.applied} of ${b.drain.accepted})`),
+    b && b.drain.accepted > 0 && b.drain.drained && b.drain.drainSeconds <= 30,
+  );
   return t;
 }
 

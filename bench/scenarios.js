@@ -43,6 +43,7 @@ function probe(ctx) {
     threads: ctx.seed.stories.probe.slice(ctx.probeThreadsUsed),
     readers: ctx.seed.readers,
     intervalMs: ctx.opts.probeIntervalMs,
+    boundMs: ctx.opts.visibleBoundSeconds * 1000,
   });
   const stop = probe.stop.bind(probe);
   probe.stop = async () => {
@@ -129,12 +130,16 @@ async function burst(ctx) {
   let load;
   let drain;
   try {
+    const startedAt = Date.now();
     load = withAccepted(
       await runLoad({
         label: `posts at 10x ${sustainable}/s`,
         gateways: run.gateways,
         connections,
-        duration: opts.burstSeconds,
+        // rate x seconds requests, every answer awaited (an accepted comment must not go unseen);
+        // the duration only bounds a system that cannot keep up at all.
+        amount: rate * opts.burstSeconds,
+        duration: opts.burstSeconds + 60,
         overallRate: rate,
         build: post(ctx, () => pick(seed.stories.burst), 'burst'),
         onResponse: (status, body) => {
@@ -142,10 +147,13 @@ async function burst(ctx) {
         },
       }),
     );
-    const endedAt = Date.now();
-    const deadline = endedAt + opts.drainBoundSeconds * 1000;
+    // The drain is measured from when the burst was meant to end (start + its seconds), not from
+    // when its last answer came in: slow answers must not shorten the drain.
+    const loadEndedAt = Date.now();
+    const endedAt = startedAt + opts.burstSeconds * 1000;
+    const deadline = loadEndedAt + opts.drainBoundSeconds * 1000;
     while (watcher.appliedCount(accepted) < accepted.length && Date.now() < deadline) await sleep(200);
-    const waitedSeconds = (Date.now() - endedAt) / 1000;
+    const waitedSeconds = (Date.now() - loadEndedAt) / 1000;
     await sleep(1000); // late duplicates, if any, get a moment to show up
     const verdict = watcher.report(accepted);
     const drained = verdict.applied === accepted.length;
@@ -154,6 +162,8 @@ async function burst(ctx) {
       drained,
       // From the end of the burst to the last accepted comment's decision applied (its comment.* event's timestamp).
       drainSeconds: drained ? Math.max(0, Math.round((verdict.lastAppliedAt - endedAt) / 100) / 10) : null,
+      // How long the last answer of the burst came after its scheduled end, and how long we then waited.
+      lastAnswerAfterEndSeconds: Math.round((loadEndedAt - endedAt) / 100) / 10,
       waitedSeconds: Math.round(waitedSeconds * 10) / 10,
       ...verdict,
     };
