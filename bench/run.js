@@ -135,7 +135,7 @@ function printScenario(name, result) {
     console.log(
       table(
         ['thread', 'pages read', 'p50 ms', 'p99 ms', 'max ms'],
-        [result.big, result.small].map((t) => [`${t.comments} comments`, t.pages, fmt(t.latencyMs.p50, 2), fmt(t.latencyMs.p99, 2), fmt(t.latencyMs.max, 1)]),
+        [result.big, result.small].map((t) => [`${t.comments} comments${t.wholeThread === false ? ' (time budget spent before the end)' : ''}`, t.pages, fmt(t.latencyMs.p50, 2), fmt(t.latencyMs.p99, 2), fmt(t.latencyMs.max, 1)]),
       ),
     );
   }
