@@ -5,8 +5,21 @@ const jwt = require('jsonwebtoken');
 
 const agent = new Agent({ connections: 64, keepAliveTimeout: 30_000, pipelining: 1 });
 
-/** One call; resolves to { status, body (parsed JSON or text), ms, at (when the answer was complete) }. */
-async function call(base, method, path, { token, body, xff, timeoutMs = 30_000 } = {}) {
+/**
+ * One call; resolves to { status, body (parsed JSON or text), ms, at (when the answer was complete) }.
+ * A GET whose kept-alive connection the server closed under it is sent once more (idempotent);
+ * other methods throw, and their callers decide whether a retry is safe.
+ */
+async function call(base, method, path, options = {}) {
+  try {
+    return await once(base, method, path, options);
+  } catch (error) {
+    if (method !== 'GET') throw error;
+    return once(base, method, path, options);
+  }
+}
+
+async function once(base, method, path, { token, body, xff, timeoutMs = 30_000 } = {}) {
   const headers = {};
   if (token) headers.authorization = `Bearer ${token}`;
   if (body !== undefined) headers['content-type'] = 'application/json';

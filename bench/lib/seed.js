@@ -48,9 +48,11 @@ async function importComments(base, adminToken, articleId, count, prefix, batchS
       });
     }
     for (let attempt = 0; ; attempt++) {
-      const result = await call(base, 'POST', `/api/v1/articles/${articleId}/comments/import`, { token: adminToken, body: { comments }, timeoutMs: 120_000 });
+      const result = await call(base, 'POST', `/api/v1/articles/${articleId}/comments/import`, { token: adminToken, body: { comments }, timeoutMs: 120_000 }).catch(
+        (error) => ({ status: 0, body: error.message }), // connection closed under the request: idempotent, sent again
+      );
       if (result.status === 200 || result.status === 201) break;
-      if (result.status < 500 || attempt >= 10) throw new Error(`import into ${articleId} answered ${result.status}: ${JSON.stringify(result.body).slice(0, 300)}`);
+      if ((result.status > 0 && result.status < 500) || attempt >= 10) throw new Error(`import into ${articleId} answered ${result.status}: ${JSON.stringify(result.body).slice(0, 300)}`);
       await sleep(1000);
     }
   }
@@ -96,9 +98,11 @@ async function seed(run, plan, log) {
   // gave up waiting) may still have published: retry under a new slug, the orphan stays unused.
   const published = await pool(jobs, 6, async ({ kind, i }) => {
     for (let attempt = 0; ; attempt++) {
-      const result = await call(base, 'POST', '/api/v1/articles', { token: editor, body: articleInput(run.runId, kind, attempt ? `${i}-retry-${attempt}` : i) });
+      const result = await call(base, 'POST', '/api/v1/articles', { token: editor, body: articleInput(run.runId, kind, attempt ? `${i}-retry-${attempt}` : i) }).catch(
+        (error) => ({ status: 0, body: error.message }), // connection closed under the request: retried like a 503
+      );
       if (result.status === 201) return { kind, id: result.body.id };
-      if (result.status < 500 || attempt >= 4) throw new Error(`POST /api/v1/articles answered ${result.status}: ${JSON.stringify(result.body).slice(0, 300)}`);
+      if ((result.status > 0 && result.status < 500) || attempt >= 4) throw new Error(`POST /api/v1/articles answered ${result.status}: ${JSON.stringify(result.body).slice(0, 300)}`);
       await sleep(500 * (attempt + 1));
     }
   });
