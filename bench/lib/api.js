@@ -3,7 +3,9 @@
 const { Agent, request } = require('undici');
 const jwt = require('jsonwebtoken');
 
-const agent = new Agent({ connections: 64, keepAliveTimeout: 30_000, pipelining: 1 });
+// Idle connections are dropped after 10 s: the services close a connection idle for 30 s
+// (Fastify connectionTimeout), and one reused right then fails with "other side closed".
+const agent = new Agent({ connections: 64, keepAliveTimeout: 10_000, keepAliveMaxTimeout: 10_000, pipelining: 1 });
 
 /**
  * One call; resolves to { status, body (parsed JSON or text), ms, at (when the answer was complete) }.
