@@ -61,8 +61,15 @@ export class UpstreamClient implements OnApplicationShutdown {
       this.logger.warn({ msg: 'upstream unreachable', upstream, error: (error as Error).message });
       throw unavailable(upstream);
     }
-    const text = await response.body.text();
-    if (response.statusCode < 300) return (text ? JSON.parse(text) : undefined) as T;
+    let text: string;
+    try {
+      text = await response.body.text();
+    } catch (error) {
+      // The headers came in time but the body did not (bodyTimeout), or the connection broke.
+      this.logger.warn({ msg: 'upstream body unreadable', upstream, error: (error as Error).message });
+      throw unavailable(upstream);
+    }
+    if (response.statusCode < 300) return parseSuccess<T>(text, upstream, this.logger);
     if (response.statusCode < 500) throw new UpstreamError(response.statusCode, parseError(text));
     this.logger.warn({ msg: 'upstream failed', upstream, status: response.statusCode });
     throw unavailable(upstream);
@@ -92,6 +99,17 @@ function queryString(query: UpstreamRequest['query']): string {
   for (const [key, value] of Object.entries(query)) if (value !== undefined) params.set(key, String(value));
   const text = params.toString();
   return text ? `?${text}` : '';
+}
+
+/** A service answering 2xx with something that is not JSON is broken: a 503, not a 500 with a parser's message. */
+function parseSuccess<T>(text: string, upstream: Upstream, logger: Logger): T {
+  if (!text) return undefined as T;
+  try {
+    return JSON.parse(text) as T;
+  } catch {
+    logger.warn({ msg: 'upstream answered garbage', upstream, length: text.length });
+    throw unavailable(upstream);
+  }
 }
 
 function parseError(text: string): Partial<ErrorBody> {
