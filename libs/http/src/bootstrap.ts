@@ -48,7 +48,7 @@ export async function bootstrap(module: Type<unknown>, options: BootstrapOptions
       // which would let a slow client hold a socket for up to twice the timeout.
       http: { headersTimeout: requestTimeout, connectionsCheckingInterval: Math.min(5_000, Math.max(250, Math.floor(requestTimeout / 4))) },
       // User ids in paths may be 200 characters (percent-encoded: more); fastify's default is 100.
-      maxParamLength: 2_048,
+      routerOptions: { maxParamLength: 2_048 },
       // Malformed URLs are answered before any hook runs: give them our error shape too.
       frameworkErrors: (error: { code?: string }, request: { headers: Record<string, unknown> }, reply: unknown) => frameworkErrorReply(error, request, reply as never),
     });

@@ -1,3 +1,4 @@
+import { createHmac } from 'node:crypto';
 import jwt from 'jsonwebtoken';
 import { Role } from '@app/contracts';
 
@@ -11,17 +12,18 @@ export interface TokenOptions {
   audience?: string;
 }
 
-/** A token as the news site's login would issue it. */
+/**
+ * A token as the news site's login would issue it: HS256, signed here with node:crypto because
+ * jsonwebtoken's sign costs milliseconds, and the fuzz suite signs ten thousand of them.
+ */
 export function signToken(
   secret: string,
   { sub = 'user-1', name = 'Test User', roles = ['reader'], expiresInSeconds = 3600, issuer, audience }: TokenOptions = {},
 ) {
-  return jwt.sign({ sub, name, roles }, secret, {
-    algorithm: 'HS256',
-    expiresIn: expiresInSeconds,
-    ...(issuer ? { issuer } : {}),
-    ...(audience ? { audience } : {}),
-  });
+  const iat = Math.floor(Date.now() / 1000);
+  const payload = { sub, name, roles, iat, exp: iat + expiresInSeconds, ...(issuer ? { iss: issuer } : {}), ...(audience ? { aud: audience } : {}) };
+  const unsigned = `${b64({ alg: 'HS256', typ: 'JWT' })}.${b64(payload)}`;
+  return `${unsigned}.${createHmac('sha256', secret).update(unsigned).digest('base64url')}`;
 }
 
 /**
