@@ -22,7 +22,7 @@ import { system } from '../support/services';
 
 const REQUESTS = Number(process.env.FUZZ_REQUESTS ?? 10_000);
 const SEED = Number(process.env.FUZZ_SEED ?? Math.floor(Math.random() * 2 ** 31));
-const CONCURRENCY = Number(process.env.FUZZ_CONCURRENCY ?? 32);
+const CONCURRENCY = Number(process.env.FUZZ_CONCURRENCY ?? 16);
 // Beyond the e2e gateway's BODY_LIMIT_BYTES default (256 KiB): answered 413 before parsing.
 const OVER_LIMIT = 300_000;
 
