@@ -183,6 +183,9 @@ describe('authorization matrix', () => {
 });
 
 describe('reader isolation', () => {
+  // Verdicts travel by events through two services: generous on a busy box, still bounded.
+  const SLOW = { timeoutMs: 60_000, intervalMs: 250 };
+
   const reader = () => {
     const sub = `iso-${randomUUID().slice(0, 8)}`;
     return { sub, token: tokenFor({ sub, name: `Reader ${sub}`, roles: ['reader'] }) };
@@ -191,7 +194,7 @@ describe('reader isolation', () => {
   async function publishStory(overrides: Record<string, unknown> = {}): Promise<string> {
     const response = await api('POST', '/api/v1/articles', { token: editorToken(), body: articleInput(overrides) });
     expect(response.status).toBe(201);
-    await eventually(async () => expect((await api('GET', `/api/v1/articles/${response.body.id}/comments`)).status).toBe(200));
+    await eventually(async () => expect((await api('GET', `/api/v1/articles/${response.body.id}/comments`)).status).toBe(200), SLOW);
     return response.body.id as string;
   }
 
@@ -219,7 +222,7 @@ describe('reader isolation', () => {
     expect(posted.status).toBe(202);
     // Right after posting (pending) and once held: the author sees it, nobody else does.
     await expectUntouchable(posted.body.id, reader());
-    await eventually(async () => expect((await api('GET', `/api/v1/comments/${posted.body.id}`, { token: ann.token })).body.status).toBe('held'));
+    await eventually(async () => expect((await api('GET', `/api/v1/comments/${posted.body.id}`, { token: ann.token })).body.status).toBe('held'), SLOW);
     await expectUntouchable(posted.body.id, reader());
   });
 
@@ -228,7 +231,7 @@ describe('reader isolation', () => {
     const ann = reader();
     const posted = await api('POST', `/api/v1/articles/${story}/comments`, { token: ann.token, body: { body: 'f u c k this council' } });
     expect(posted.status).toBe(202);
-    await eventually(async () => expect((await api('GET', `/api/v1/comments/${posted.body.id}`, { token: ann.token })).body.status).toBe('rejected'));
+    await eventually(async () => expect((await api('GET', `/api/v1/comments/${posted.body.id}`, { token: ann.token })).body.status).toBe('rejected'), SLOW);
     await expectUntouchable(posted.body.id, reader());
   });
 
@@ -237,7 +240,7 @@ describe('reader isolation', () => {
     const ann = reader();
     const bob = reader();
     const posted = await api('POST', `/api/v1/articles/${story}/comments`, { token: ann.token, body: { body: 'A civil remark.' } });
-    await eventually(async () => expect((await api('GET', `/api/v1/comments/${posted.body.id}`)).body.status).toBe('approved'));
+    await eventually(async () => expect((await api('GET', `/api/v1/comments/${posted.body.id}`)).body.status).toBe('approved'), SLOW);
     const before = await stored(posted.body.id);
     expect((await api('PATCH', `/api/v1/comments/${posted.body.id}`, { token: bob.token, body: { body: 'hijacked' } })).status).toBe(403);
     expect((await api('DELETE', `/api/v1/comments/${posted.body.id}`, { token: bob.token })).status).toBe(403);

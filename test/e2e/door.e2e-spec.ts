@@ -31,7 +31,7 @@ const reader = () => {
 async function publishStory(): Promise<string> {
   const response = await api('POST', '/api/v1/articles', { token: editorToken(), body: articleInput() });
   expect(response.status).toBe(201);
-  await eventually(async () => expect((await api('GET', `/api/v1/articles/${response.body.id}/comments`)).status).toBe(200));
+  await eventually(async () => expect((await api('GET', `/api/v1/articles/${response.body.id}/comments`)).status).toBe(200), { timeoutMs: 60_000 });
   return response.body.id as string;
 }
 
