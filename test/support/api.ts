@@ -11,7 +11,7 @@ export interface ApiResponse<T = any> {
 export async function api<T = any>(
   method: string,
   path: string,
-  options: { token?: string; body?: unknown; rawBody?: string; headers?: Record<string, string> } = {},
+  options: { token?: string; body?: unknown; rawBody?: string; headers?: Record<string, string>; port?: number } = {},
 ): Promise<ApiResponse<T>> {
   // A new client address per call unless the test names one (the gateway trusts X-Forwarded-For
   // in tests), so rate limits per address only bite where a test means them to.
@@ -19,7 +19,7 @@ export async function api<T = any>(
   if (options.token) headers.authorization = `Bearer ${options.token}`;
   const payload = options.rawBody ?? (options.body === undefined ? undefined : JSON.stringify(options.body));
   if (payload !== undefined && !headers['content-type']) headers['content-type'] = 'application/json';
-  const response = await fetch(`http://127.0.0.1:${system().ports.gateway}${path}`, { method, headers, body: payload });
+  const response = await fetch(`http://127.0.0.1:${options.port ?? system().ports.gateway}${path}`, { method, headers, body: payload });
   const text = await response.text();
   let body: unknown = text;
   try {

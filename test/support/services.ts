@@ -74,10 +74,11 @@ export function serviceEnv(sut: SystemUnderTest, name: ServiceName, port: number
 }
 
 /** Starts one service from the build, logging to a file; its pid is recorded for teardown. */
-export function startService(sut: SystemUnderTest, name: ServiceName, port = sut.ports[name]): ChildProcess {
+export function startService(sut: SystemUnderTest, name: ServiceName, port = sut.ports[name], extraEnv: NodeJS.ProcessEnv = {}): ChildProcess {
   const log = fs.openSync(path.join(sut.logDir, `${name}-${port}.log`), 'a');
   const child = spawn(process.execPath, [path.join(ROOT, 'dist', 'apps', name, 'src', 'main.js')], {
-    env: serviceEnv(sut, name, port),
+    // extraEnv: a test's own variant of a service (e.g. a gateway checking issuer and audience).
+    env: { ...serviceEnv(sut, name, port), ...extraEnv },
     stdio: ['ignore', log, log],
     // Its own process group: a service restarted by a test outlives the jest worker that
     // started it, and the global teardown stops it by the pid recorded below.

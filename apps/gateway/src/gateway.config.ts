@@ -52,6 +52,28 @@ export class GatewayConfig extends ServiceConfig {
   @IsBoolean()
   TRUST_PROXY: boolean = false;
 
+  /**
+   * Proxies in front of the gateway that append to X-Forwarded-For (load balancer: 1; CDN and
+   * load balancer: 2). The client address is the entry this many hops from the right: entries
+   * further left are written by the client and cannot be trusted.
+   */
+  @IsInt()
+  @Min(1)
+  @Max(10)
+  TRUST_PROXY_HOPS: number = 1;
+
+  /** Longest time to receive a whole request (headers and body); slower clients get 408 and are cut off. */
+  @IsInt()
+  @Min(1_000)
+  @Max(300_000)
+  HTTP_REQUEST_TIMEOUT_MS: number = 10_000;
+
+  /** How long an idle keep-alive connection stays open; keep it above the load balancer's idle timeout. */
+  @IsInt()
+  @Min(1_000)
+  @Max(600_000)
+  HTTP_KEEP_ALIVE_TIMEOUT_MS: number = 72_000;
+
   @IsInt()
   @Min(1_024)
   @Max(10_485_760)

@@ -1,5 +1,5 @@
 import { loadConfig } from '@app/config';
-import { bootstrap } from '@app/http';
+import { bootstrap, BootstrapOptions } from '@app/http';
 import { AppModule } from './app.module';
 import { GatewayConfig } from './gateway.config';
 import { setupOpenApi } from './openapi/openapi';
@@ -10,10 +10,15 @@ void bootstrap(AppModule, {
 });
 
 /** The HTTP adapter is built before the config module loads; a bad value is reported by the module. */
-function adapterOptions(): { bodyLimit?: number; trustProxy?: boolean } {
+function adapterOptions(): Pick<BootstrapOptions, 'bodyLimit' | 'trustProxy' | 'requestTimeoutMs' | 'keepAliveTimeoutMs'> {
   try {
     const config = loadConfig(GatewayConfig);
-    return { bodyLimit: config.BODY_LIMIT_BYTES, trustProxy: config.TRUST_PROXY };
+    return {
+      bodyLimit: config.BODY_LIMIT_BYTES,
+      trustProxy: config.TRUST_PROXY ? config.TRUST_PROXY_HOPS : false,
+      requestTimeoutMs: config.HTTP_REQUEST_TIMEOUT_MS,
+      keepAliveTimeoutMs: config.HTTP_KEEP_ALIVE_TIMEOUT_MS,
+    };
   } catch {
     return {};
   }

@@ -2,7 +2,7 @@ import { ArgumentsHost, Catch, ExceptionFilter, HttpException, HttpStatus, Logge
 import { STATUS_CODES } from 'node:http';
 import { Observable, throwError } from 'rxjs';
 import { DomainError, ErrorBody, ErrorKind } from '@app/contracts';
-import { CORRELATION_HEADER } from '@app/observability';
+import { correlationIdFrom, CORRELATION_HEADER } from '@app/observability';
 
 const STATUS_OF: Record<ErrorKind, number> = {
   invalid: HttpStatus.BAD_REQUEST,
@@ -88,4 +88,26 @@ function fastifyMessage(exception: unknown): string {
   if (code === 'FST_ERR_CTP_EMPTY_JSON_BODY') return 'request body is empty';
   if (exception instanceof SyntaxError || code === 'FST_ERR_CTP_INVALID_JSON_BODY') return 'request body is not valid JSON';
   return 'request is invalid';
+}
+
+/**
+ * Fastify's `frameworkErrors`: URLs it cannot route (bad percent-encoding, a too long path
+ * parameter) never reach Nest; they get the same error shape, without fastify's internal codes.
+ */
+export function frameworkErrorReply(
+  error: { code?: string },
+  request: { headers: Record<string, unknown> },
+  reply: { status(code: number): { header(name: string, value: string): { send(body: unknown): void } } },
+): void {
+  const tooLong = error.code === 'FST_ERR_MAX_PARAM_LENGTH';
+  const statusCode = tooLong ? 414 : 400;
+  const correlationId = correlationIdFrom(request.headers[CORRELATION_HEADER]);
+  const body: ErrorBody = {
+    statusCode,
+    error: STATUS_CODES[statusCode]!,
+    code: tooLong ? 'uri_too_long' : 'bad_url',
+    message: tooLong ? 'a path parameter is too long' : 'the URL is not valid (bad percent-encoding?)',
+    correlationId,
+  };
+  reply.status(statusCode).header(CORRELATION_HEADER, correlationId).send(body);
 }

@@ -5,3 +5,4 @@ export * from './correlation.interceptor';
 export * from './health.module';
 export * from './http-error.filter';
 export * from './validation.pipe';
+export * from './body-depth';

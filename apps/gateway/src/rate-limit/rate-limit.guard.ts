@@ -17,6 +17,15 @@ export class RateLimitGuard extends ThrottlerGuard {
     return context.getType() !== 'http' || !this.reflector.get<boolean>(RATE_LIMITED, context.getHandler());
   }
 
+  /**
+   * One counter per reader (and per address) across every limited route: the default key also
+   * names the route, which gave a reader the limit once for posting, again for editing, again
+   * for reporting.
+   */
+  protected override generateKey(_context: ExecutionContext, tracker: string, throttlerName: string): string {
+    return `${throttlerName}:${tracker}`;
+  }
+
   protected override async throwThrottlingException(context: ExecutionContext, detail: ThrottlerLimitDetail): Promise<void> {
     const reply = context.switchToHttp().getResponse<{ header(name: string, value: string): void }>();
     reply.header('Retry-After', String(Math.max(1, detail.timeToBlockExpire)));

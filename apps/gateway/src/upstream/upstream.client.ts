@@ -39,12 +39,20 @@ export class UpstreamClient implements OnApplicationShutdown {
   }
 
   async call<T>(upstream: Upstream, request: UpstreamRequest): Promise<T> {
-    const text = await this.callRaw(upstream, request);
-    return (text ? JSON.parse(text) : undefined) as T;
+    return parseSuccess<T>(await this.send(upstream, request), upstream, this.logger);
   }
 
-  /** The same, answering the service's JSON text as it came (for caches: no parse, no re-serialize). */
+  /**
+   * The same, answering the service's JSON text as it came (for caches: no re-serializing);
+   * still checked to be JSON, so garbage from a broken service is a 503, never passed on.
+   */
   async callRaw(upstream: Upstream, request: UpstreamRequest): Promise<string> {
+    const text = await this.send(upstream, request);
+    parseSuccess(text, upstream, this.logger);
+    return text;
+  }
+
+  private async send(upstream: Upstream, request: UpstreamRequest): Promise<string> {
     const headers: Record<string, string> = {
       ...request.headers,
       accept: 'application/json',
@@ -67,7 +75,14 @@ export class UpstreamClient implements OnApplicationShutdown {
       this.logger.warn({ msg: 'upstream unreachable', upstream, error: (error as Error).message });
       throw unavailable(upstream);
     }
-    const text = await response.body.text();
+    let text: string;
+    try {
+      text = await response.body.text();
+    } catch (error) {
+      // The headers came in time but the body did not (bodyTimeout), or the connection broke.
+      this.logger.warn({ msg: 'upstream body unreadable', upstream, error: (error as Error).message });
+      throw unavailable(upstream);
+    }
     if (response.statusCode < 300) return text;
     if (response.statusCode < 500) throw new UpstreamError(response.statusCode, parseError(text));
     this.logger.warn({ msg: 'upstream failed', upstream, status: response.statusCode });
@@ -98,6 +113,17 @@ function queryString(query: UpstreamRequest['query']): string {
   for (const [key, value] of Object.entries(query)) if (value !== undefined) params.set(key, String(value));
   const text = params.toString();
   return text ? `?${text}` : '';
+}
+
+/** A service answering 2xx with something that is not JSON is broken: a 503, not a 500 with a parser's message. */
+function parseSuccess<T>(text: string, upstream: Upstream, logger: Logger): T {
+  if (!text) return undefined as T;
+  try {
+    return JSON.parse(text) as T;
+  } catch {
+    logger.warn({ msg: 'upstream answered garbage', upstream, length: text.length });
+    throw unavailable(upstream);
+  }
 }
 
 function parseError(text: string): Partial<ErrorBody> {

@@ -1,0 +1,275 @@
+import { randomUUID } from 'node:crypto';
+import { Role } from '@app/contracts';
+import { articleInput, badTokens, eventually, issuerAudienceTokens, signToken } from '@app/testing';
+import { api, editorToken, tokenFor } from '../support/api';
+import { withDatabase } from '../support/mongo';
+import { fillPath, Operation, operationsOf, table } from '../support/operations';
+import { freePort, startService, stopProcess, system, waitReady } from '../support/services';
+
+/**
+ * Who may call what: every operation of the OpenAPI document × every kind of caller → the
+ * expected status, as one table. An operation without a row fails the suite, so a new route
+ * cannot escape it.
+ *
+ * A caller who may pass gets a harmless probe: an unknown id (404) or an invalid body (400,
+ * validation runs after the guards), so the matrix changes no state. What the probe answers a
+ * permitted caller is the row's `passes` status; refused callers get 401 or 403.
+ */
+
+type Access = 'public' | Role[];
+
+interface Row {
+  access: Access;
+  /** Path parameters (unknown ids unless stated), body and query of the probe. */
+  params?: string[];
+  body?: unknown;
+  /** The status a permitted caller's probe gets. */
+  passes: number;
+}
+
+const unknown = () => randomUUID();
+const WRITERS: Role[] = ['reader', 'moderator', 'editor'];
+const STAFF: Role[] = ['moderator', 'editor'];
+
+/** The specification. admin may do everything (the guard's rule), so it is never listed. */
+const MATRIX: Record<string, Row> = {
+  'POST /api/v1/articles': { access: ['editor'], body: {}, passes: 400 },
+  'GET /api/v1/articles': { access: 'public', passes: 200 },
+  'PATCH /api/v1/articles/{id}': { access: ['editor'], body: { title: 42 }, passes: 400 },
+  'DELETE /api/v1/articles/{id}': { access: ['editor'], passes: 404 },
+  'GET /api/v1/articles/{id}': { access: 'public', passes: 404 },
+  'POST /api/v1/articles/{id}/comments': { access: WRITERS, body: {}, passes: 400 },
+  'GET /api/v1/articles/{id}/comments': { access: 'public', passes: 404 },
+  'GET /api/v1/comments/{id}': { access: 'public', passes: 404 },
+  'PATCH /api/v1/comments/{id}': { access: WRITERS, body: {}, passes: 400 },
+  'DELETE /api/v1/comments/{id}': { access: WRITERS, passes: 404 },
+  'GET /api/v1/articles/{id}/thread': { access: STAFF, passes: 404 },
+  'POST /api/v1/articles/{id}/thread/close': { access: STAFF, body: {}, passes: 404 },
+  'POST /api/v1/articles/{id}/thread/reopen': { access: STAFF, body: {}, passes: 404 },
+  'POST /api/v1/articles/{id}/thread/archive': { access: STAFF, body: {}, passes: 404 },
+  'POST /api/v1/articles/{id}/comments/import': { access: [], body: {}, passes: 400 },
+  'GET /api/v1/moderation/queue': { access: ['moderator'], passes: 200 },
+  'POST /api/v1/moderation/comments/{id}/decision': { access: ['moderator'], body: {}, passes: 400 },
+  'POST /api/v1/moderation/decisions': { access: ['moderator'], body: {}, passes: 400 },
+  'GET /api/v1/moderation/comments/{id}/history': { access: ['moderator'], passes: 404 },
+  'GET /api/v1/moderation/users/{id}': { access: ['moderator'], params: ['matrix-nobody'], passes: 200 },
+  'POST /api/v1/moderation/users/{id}/sanctions': { access: ['moderator'], params: ['matrix-nobody'], body: {}, passes: 400 },
+  'DELETE /api/v1/moderation/users/{id}/sanctions/{sanctionId}': { access: ['moderator'], params: ['matrix-nobody'], passes: 404 },
+  'POST /api/v1/comments/{id}/reports': { access: WRITERS, body: {}, passes: 400 },
+};
+
+const ROLES: Role[] = ['reader', 'moderator', 'editor', 'admin'];
+const BAD_KINDS = ['expired', 'notYetValid', 'wrongSignature', 'algNone', 'otherAlgorithm', 'garbage', 'noRoles', 'unknownRole', 'noSubject', 'basicScheme'] as const;
+const COLUMNS = ['none', ...BAD_KINDS, ...ROLES] as const;
+type Column = (typeof COLUMNS)[number];
+
+const ISSUER = 'https://login.news.example';
+const AUDIENCE = 'comments';
+const STRICT_COLUMNS = ['reader+iss+aud', 'admin+iss+aud', 'wrongIssuer', 'wrongAudience', 'noIssuerNoAudience'] as const;
+type StrictColumn = (typeof STRICT_COLUMNS)[number];
+
+function expected(row: Row, column: Column | StrictColumn): number {
+  if (column === 'none') return row.access === 'public' ? row.passes : 401;
+  // A token that is sent must be valid, on public routes too.
+  if ((BAD_KINDS as readonly string[]).includes(column) || ['wrongIssuer', 'wrongAudience', 'noIssuerNoAudience'].includes(column)) return 401;
+  const role = column.replace('+iss+aud', '') as Role;
+  if (row.access === 'public' || role === 'admin' || row.access.includes(role)) return row.passes;
+  return 403;
+}
+
+/** Runs `work` over items with at most `width` at a time. */
+async function pool<T, R>(items: T[], width: number, work: (item: T) => Promise<R>): Promise<R[]> {
+  const results: R[] = new Array(items.length);
+  let next = 0;
+  await Promise.all(
+    Array.from({ length: width }, async () => {
+      while (next < items.length) {
+        const i = next++;
+        results[i] = await work(items[i]);
+      }
+    }),
+  );
+  return results;
+}
+
+function headerFor(column: Column | StrictColumn, secret: string): Record<string, string> {
+  const sub = `matrix-${column}-${randomUUID().slice(0, 8)}`;
+  if (column === 'none') return {};
+  if (column === 'basicScheme') return { authorization: 'Basic bWF0cml4OnNlY3JldA==' };
+  if ((ROLES as string[]).includes(column)) return { authorization: `Bearer ${signToken(secret, { sub, name: 'Matrix', roles: [column as Role] })}` };
+  if (column.endsWith('+iss+aud')) {
+    const role = column.replace('+iss+aud', '') as Role;
+    return { authorization: `Bearer ${signToken(secret, { sub, name: 'Matrix', roles: [role], issuer: ISSUER, audience: AUDIENCE })}` };
+  }
+  const strict = issuerAudienceTokens(secret, { issuer: ISSUER, audience: AUDIENCE });
+  if (column in strict) return { authorization: `Bearer ${strict[column as keyof typeof strict]}` };
+  return { authorization: `Bearer ${badTokens(secret, { issuer: ISSUER, audience: AUDIENCE })[column as (typeof BAD_KINDS)[number] & keyof ReturnType<typeof badTokens>]}` };
+}
+
+interface Cell {
+  op: Operation;
+  column: Column | StrictColumn;
+  expected: number;
+  actual?: number;
+  body?: { code?: string; correlationId?: string };
+}
+
+async function runMatrix(operations: Operation[], columns: readonly (Column | StrictColumn)[], port?: number): Promise<Cell[]> {
+  const secret = system().jwtSecret;
+  const cells: Cell[] = operations.flatMap((op) => columns.map((column) => ({ op, column, expected: expected(MATRIX[op.key], column) })));
+  await pool(cells, 8, async (cell) => {
+    const row = MATRIX[cell.op.key];
+    const params = row.params ?? [];
+    const path = fillPath(cell.op.path, Array.from({ length: (cell.op.path.match(/\{/g) ?? []).length }, (_, i) => params[i] ?? unknown()));
+    const response = await api(cell.op.method, path, { port, headers: headerFor(cell.column, secret), ...(row.body !== undefined ? { body: row.body } : {}) });
+    cell.actual = response.status;
+    cell.body = response.body;
+  });
+  return cells;
+}
+
+function print(title: string, operations: Operation[], columns: readonly string[], cells: Cell[]): void {
+  const rows = operations.map((op) => [
+    op.key,
+    MATRIX[op.key].access === 'public' ? 'public' : [...(MATRIX[op.key].access as Role[]), 'admin'].join(','),
+    ...columns.map((column) => {
+      const cell = cells.find((c) => c.op === op && c.column === column)!;
+      return cell.actual === cell.expected ? String(cell.actual) : `${cell.actual}≠${cell.expected}`;
+    }),
+  ]);
+  console.log(`${title}\n${table(['operation', 'who', ...columns], rows)}`);
+}
+
+describe('authorization matrix', () => {
+  let operations: Operation[];
+
+  beforeAll(async () => {
+    operations = await operationsOf();
+  });
+
+  it('has a row for every operation of the OpenAPI document, and none for operations that are gone', () => {
+    const documented = operations.map((op) => op.key).sort();
+    expect(documented.filter((key) => !MATRIX[key])).toEqual([]);
+    expect(Object.keys(MATRIX).filter((key) => !documented.includes(key))).toEqual([]);
+    expect(documented.length).toBeGreaterThanOrEqual(20);
+  });
+
+  it('answers every operation × caller as specified (no token, bad tokens, each role)', async () => {
+    const cells = await runMatrix(operations, COLUMNS);
+    print(`authorization matrix: ${cells.length} requests (cell = status; "a≠e" = answered a, expected e)`, operations, COLUMNS, cells);
+    expect(cells.filter((c) => c.actual !== c.expected).map((c) => `${c.op.key} × ${c.column}: ${c.actual} (expected ${c.expected}) ${JSON.stringify(c.body)}`)).toEqual([]);
+    // Refusals say so in the error shape, with a correlation id.
+    for (const cell of cells.filter((c) => c.expected === 401 || c.expected === 403)) {
+      expect({ code: cell.body?.code, correlationId: typeof cell.body?.correlationId }).toEqual({
+        code: cell.expected === 401 ? 'unauthenticated' : 'forbidden',
+        correlationId: 'string',
+      });
+    }
+  });
+
+  it('checks issuer and audience when configured (a second gateway with JWT_ISSUER and JWT_AUDIENCE)', async () => {
+    const sut = system();
+    const port = await freePort();
+    const gateway = startService(sut, 'gateway', port, { JWT_ISSUER: ISSUER, JWT_AUDIENCE: AUDIENCE });
+    try {
+      await waitReady(port, 60_000);
+      const cells = await runMatrix(operations, STRICT_COLUMNS, port);
+      print(`authorization matrix, gateway with JWT_ISSUER=${ISSUER} JWT_AUDIENCE=${AUDIENCE}: ${cells.length} requests`, operations, STRICT_COLUMNS, cells);
+      expect(cells.filter((c) => c.actual !== c.expected).map((c) => `${c.op.key} × ${c.column}: ${c.actual} (expected ${c.expected})`)).toEqual([]);
+    } finally {
+      await stopProcess(gateway.pid!);
+    }
+  });
+});
+
+describe('reader isolation', () => {
+  // Verdicts travel by events through two services: generous on a busy box, still bounded.
+  const SLOW = { timeoutMs: 60_000, intervalMs: 250 };
+
+  const reader = () => {
+    const sub = `iso-${randomUUID().slice(0, 8)}`;
+    return { sub, token: tokenFor({ sub, name: `Reader ${sub}`, roles: ['reader'] }) };
+  };
+
+  async function publishStory(overrides: Record<string, unknown> = {}): Promise<string> {
+    const response = await api('POST', '/api/v1/articles', { token: editorToken(), body: articleInput(overrides) });
+    expect(response.status).toBe(201);
+    await eventually(async () => expect((await api('GET', `/api/v1/articles/${response.body.id}/comments`)).status).toBe(200), SLOW);
+    return response.body.id as string;
+  }
+
+  // What an intruder could change (status moves on by itself: pending → held/rejected by events).
+  const stored = (id: string) =>
+    withDatabase('comments', (db) =>
+      db.collection('comments').findOne({ _id: id as never }, { projection: { _id: 1, author: 1, body: 1, revision: 1, editedAt: 1, placeholder: 1, parentId: 1 } }),
+    );
+
+  /** Another reader can neither see, edit nor delete the comment; nothing about it changes. */
+  async function expectUntouchable(commentId: string, other: { token: string }) {
+    const before = await stored(commentId);
+    expect(before).not.toBeNull();
+    expect((await api('GET', `/api/v1/comments/${commentId}`, { token: other.token })).status).toBe(404);
+    expect((await api('GET', `/api/v1/comments/${commentId}`)).status).toBe(404);
+    expect((await api('PATCH', `/api/v1/comments/${commentId}`, { token: other.token, body: { body: 'hijacked' } })).status).toBe(403);
+    expect((await api('DELETE', `/api/v1/comments/${commentId}`, { token: other.token })).status).toBe(403);
+    expect(await stored(commentId)).toEqual(before);
+  }
+
+  it("never shows another reader's held (pre-moderated) comment, nor lets them edit or delete it", async () => {
+    const story = await publishStory({ commentPolicy: { preModeration: true } });
+    const ann = reader();
+    const posted = await api('POST', `/api/v1/articles/${story}/comments`, { token: ann.token, body: { body: 'Waiting for a moderator.' } });
+    expect(posted.status).toBe(202);
+    // Right after posting (pending) and once held: the author sees it, nobody else does.
+    await expectUntouchable(posted.body.id, reader());
+    await eventually(async () => expect((await api('GET', `/api/v1/comments/${posted.body.id}`, { token: ann.token })).body.status).toBe('held'), SLOW);
+    await expectUntouchable(posted.body.id, reader());
+  });
+
+  it("never shows another reader's rejected comment, nor lets them edit or delete it", async () => {
+    const story = await publishStory();
+    const ann = reader();
+    const posted = await api('POST', `/api/v1/articles/${story}/comments`, { token: ann.token, body: { body: 'f u c k this council' } });
+    expect(posted.status).toBe(202);
+    await eventually(async () => expect((await api('GET', `/api/v1/comments/${posted.body.id}`, { token: ann.token })).body.status).toBe('rejected'), SLOW);
+    await expectUntouchable(posted.body.id, reader());
+  });
+
+  it("lets a reader read an approved comment of another, but not edit or delete it", async () => {
+    const story = await publishStory();
+    const ann = reader();
+    const bob = reader();
+    const posted = await api('POST', `/api/v1/articles/${story}/comments`, { token: ann.token, body: { body: 'A civil remark.' } });
+    await eventually(async () => expect((await api('GET', `/api/v1/comments/${posted.body.id}`)).body.status).toBe('approved'), SLOW);
+    const before = await stored(posted.body.id);
+    expect((await api('PATCH', `/api/v1/comments/${posted.body.id}`, { token: bob.token, body: { body: 'hijacked' } })).status).toBe(403);
+    expect((await api('DELETE', `/api/v1/comments/${posted.body.id}`, { token: bob.token })).status).toBe(403);
+    expect(await stored(posted.body.id)).toEqual(before);
+  });
+
+  it('keeps a reader out of every /moderation route, with real ids too', async () => {
+    const story = await publishStory();
+    const ann = reader();
+    const posted = await api('POST', `/api/v1/articles/${story}/comments`, { token: ann.token, body: { body: 'Something to moderate.' } });
+    const moderationOps = (await operationsOf()).filter((op) => op.path.startsWith('/api/v1/moderation'));
+    expect(moderationOps.length).toBeGreaterThanOrEqual(7);
+    const bodies: Record<string, unknown> = {
+      'POST /api/v1/moderation/comments/{id}/decision': { decision: 'approve', reason: 'looks fine to me' },
+      'POST /api/v1/moderation/decisions': { decisions: [{ commentId: posted.body.id, decision: 'approve', reason: 'fine' }] },
+      'POST /api/v1/moderation/users/{id}/sanctions': { kind: 'ban', reason: 'I do not like them' },
+    };
+    const statuses: Record<string, number> = {};
+    for (const op of moderationOps) {
+      const params = op.path.includes('/users/') ? [ann.sub, randomUUID()] : [posted.body.id];
+      const response = await api(op.method, fillPath(op.path, params), { token: reader().token, ...(bodies[op.key] ? { body: bodies[op.key] } : {}) });
+      statuses[op.key] = response.status;
+    }
+    expect(Object.values(statuses).every((s) => s === 403)).toBe(true);
+    console.log(`a reader on /moderation with real ids:\n${table(['operation', 'status'], Object.entries(statuses))}`);
+    const sanctions = await withDatabase('moderation', async (db) => {
+      const names = (await db.listCollections().toArray()).map((c) => c.name);
+      return names.includes('sanctions') ? db.collection('sanctions').countDocuments({ userId: ann.sub }) : 0;
+    });
+    expect(sanctions).toBe(0);
+  });
+});
