@@ -84,10 +84,13 @@ async function underLoad(scenario: string, fault: () => Promise<void>): Promise<
 
   const reconcileFrom = Date.now();
   let result: Reconciliation;
+  let pending = false;
   for (;;) {
     result = await reconcile([...load.accepted.values()], load.approvedByModerator, [...stories, lifecycle], poison);
     const clean = !result.lost.length && !result.duplicated.length && !result.problems.length;
     if (clean || Date.now() - reconcileFrom > 120_000) break;
+    if (!pending) console.log(`${scenario}: not reconciled yet: ${[...result.lost, ...result.duplicated, ...result.problems].slice(0, 5).join('; ')}`);
+    pending = true;
     await sleep(2_000);
   }
   rows.push({ scenario, accepted: result.accepted, lost: result.lost.length, duplicated: result.duplicated.length, recoverMs, reconcileMs: Date.now() - reconcileFrom });

@@ -119,7 +119,9 @@ export class OutboxRelay implements OnApplicationBootstrap, BeforeApplicationShu
         const batch = await this.store.findPending(new Date(Date.now() - graceMs), this.options.batchSize ?? 200);
         if (!batch.length) return;
         await this.publish(batch);
-        if (batch.length < (this.options.batchSize ?? 200)) return;
+        // A full batch of documents whose events are all out already (left until quiet, see
+        // MongooseOutboxStore) would be read again at once: wait for the next poll instead.
+        if (batch.length < (this.options.batchSize ?? 200) || !batch.some(({ events }) => events.length)) return;
       }
     } catch (error) {
       this.log.warn({ msg: 'outbox poll failed', outbox: this.name, error: (error as Error).message });

@@ -27,9 +27,25 @@ export const appendToOutbox = (events: EventEnvelope<unknown>[]) => ({
   $min: { outboxAt: new Date() },
 });
 
-/** An OutboxStore over any mongoose model whose schema has `outboxFields`. */
+/**
+ * An OutboxStore over any mongoose model whose schema has `outboxFields` and timestamps.
+ *
+ * FerretDB 1.24 applies every update by reading the document and writing the whole of it back,
+ * not atomically: removing published events from a document while another writer changes it
+ * (a comment's decision lands milliseconds after its submission is published) wrote back the
+ * state read before, undoing the change and losing its event (the fault suite saw comments stay
+ * pending for good). So published events are removed only from documents that have been quiet
+ * for `quietMs` and only if still unchanged (`updatedAt`) when written; until then this process
+ * remembers what it published, so a poll does not publish it again.
+ */
 export class MongooseOutboxStore implements OutboxStore {
-  constructor(private readonly model: Model<WithOutbox & { _id: string }>) {}
+  /** Event id → when this process had it acknowledged; forgotten once removed from its document. */
+  private readonly published = new Map<string, number>();
+
+  constructor(
+    private readonly model: Model<WithOutbox & { _id: string }>,
+    private readonly quietMs = 2_000,
+  ) {}
 
   async findPending(olderThan: Date, limit: number): Promise<PendingOutbox[]> {
     const docs = await this.model
@@ -37,27 +53,37 @@ export class MongooseOutboxStore implements OutboxStore {
       .sort({ outboxAt: 1 })
       .limit(limit)
       .lean<{ _id: string; outbox: EventEnvelope<unknown>[] }[]>();
-    return docs.map((doc) => ({ id: String(doc._id), events: doc.outbox }));
+    return docs.map((doc) => ({ id: String(doc._id), events: doc.outbox.filter((event) => !this.published.has(event.id)) }));
   }
 
   async markPublished(published: PendingOutbox[]): Promise<void> {
     if (!published.length) return;
-    // $pullAll removes elements equal to the given ones. A conditional $pull ({ id: { $in } })
-    // would be neater, but FerretDB 1.24 silently matches nothing with it; so the stored
-    // elements are read back first and removed by equality.
-    const ids = new Set(published.flatMap(({ events }) => events.map((event) => event.id)));
+    const now = Date.now();
+    for (const { events } of published) for (const event of events) this.published.set(event.id, now);
     const docs = await this.model
-      .find({ _id: { $in: published.map(({ id }) => id) } }, { outbox: 1 })
-      .lean<{ _id: string; outbox: EventEnvelope<unknown>[] }[]>();
+      .find({ _id: { $in: published.map(({ id }) => id) } }, { outbox: 1, updatedAt: 1 })
+      .lean<{ _id: string; outbox: EventEnvelope<unknown>[]; updatedAt?: Date }[]>();
+    const cleaned: string[] = [];
     const writes = docs.flatMap((doc) => {
-      const done = doc.outbox.filter((event) => ids.has(event.id));
-      if (!done.length) return [];
+      const done = doc.outbox.filter((event) => this.published.has(event.id));
+      // Still busy: a later poll removes them (the poller keeps finding the document until then).
+      if (!done.length || !doc.updatedAt || now - doc.updatedAt.getTime() < this.quietMs) return [];
+      cleaned.push(...done.map((event) => event.id));
+      const left = doc.outbox.filter((event) => !this.published.has(event.id));
+      // One update, conditional on the document being as read (a $set of the array read back,
+      // not a conditional $pull, which FerretDB 1.24 silently ignores).
       return [
-        { updateOne: { filter: { _id: doc._id }, update: { $pullAll: { outbox: done } } } },
-        { updateOne: { filter: { _id: doc._id, outbox: { $size: 0 } }, update: { $unset: { outboxAt: 1 } } } },
+        {
+          updateOne: {
+            filter: { _id: doc._id, updatedAt: doc.updatedAt },
+            update: left.length ? { $set: { outbox: left } } : { $set: { outbox: [] }, $unset: { outboxAt: 1 } },
+          },
+        },
       ];
     });
-    if (writes.length) await this.model.bulkWrite(writes as never, { ordered: true });
+    if (writes.length) await this.model.bulkWrite(writes as never, { ordered: false });
+    for (const id of cleaned) this.published.delete(id);
+    // Ids of events whose document went away meanwhile must not pile up.
+    for (const [id, at] of this.published) if (now - at > 3_600_000) this.published.delete(id);
   }
-
 }
