@@ -195,8 +195,8 @@ describe('bad events', () => {
       { key: story, value: json(submitted(story, commentId, 1)) },
     ]);
     await eventually(async () => {
-      const state = await withDatabase('moderation', (db) => db.collection('cases').findOne({ _id: commentId as never }));
-      expect(state?.state).toMatchObject({ revision: 2, verdict: { revision: 2, decision: 'approve' } });
+      const moderated = await withDatabase('moderation', (db) => db.collection('cases').findOne({ _id: commentId as never }));
+      expect(moderated).toMatchObject({ revision: 2, verdict: { revision: 2, decision: 'approve' } });
     }, { timeoutMs: 30_000 });
     const decisions = await readTopic(TOPICS.MODERATION, (m) => m.key === story && (m.value ?? '').includes(commentId), () => false, 4_000);
     expect(decisions.map((m) => JSON.parse(m.value!).payload.revision)).toEqual([2]);

@@ -133,7 +133,7 @@ export async function reconcile(
   const { comments, threads, cases, verdicts, views, outboxes } = await withDatabases(async (db) => ({
     comments: await db('comments').collection('comments').find({ articleId: { $in: stories } }, { projection: { status: 1, articleId: 1 } }).toArray(),
     threads: await db('comments').collection('threads').find({ _id: { $in: stories as never[] } }).toArray(),
-    cases: await db('moderation').collection('cases').find({ _id: { $in: ids as never[] } }, { projection: { 'state.verdict': 1 } }).toArray(),
+    cases: await db('moderation').collection('cases').find({ _id: { $in: ids as never[] } }, { projection: { verdict: 1 } }).toArray(),
     verdicts: await db('moderation')
       .collection('case_entries')
       .aggregate([{ $match: { caseId: { $in: ids } } }, { $unwind: '$history' }, { $match: { 'history.type': 'rule_verdict' } }, { $project: { caseId: 1, revision: '$history.revision' } }])
