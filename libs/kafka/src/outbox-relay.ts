@@ -14,6 +14,8 @@ export interface OutboxStore {
   findPending(olderThan: Date, limit: number): Promise<PendingOutbox[]>;
   /** Drops the published events from their documents. */
   markPublished(published: PendingOutbox[]): Promise<void>;
+  /** The events not known to be published already (a store that removes them lazily knows). */
+  unpublished?(events: EventEnvelope<unknown>[]): EventEnvelope<unknown>[];
 }
 
 export interface OutboxRelayOptions {
@@ -131,7 +133,8 @@ export class OutboxRelay implements OnApplicationBootstrap, BeforeApplicationShu
   }
 
   private async publish(batch: PendingOutbox[]): Promise<void> {
-    await this.publisher.publish(batch.flatMap((pending) => pending.events));
+    const events = batch.flatMap((pending) => pending.events);
+    await this.publisher.publish(this.store.unpublished ? this.store.unpublished(events) : events);
     await this.store.markPublished(batch);
   }
 }

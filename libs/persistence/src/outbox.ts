@@ -56,6 +56,11 @@ export class MongooseOutboxStore implements OutboxStore {
     return docs.map((doc) => ({ id: String(doc._id), events: doc.outbox.filter((event) => !this.published.has(event.id)) }));
   }
 
+  /** A writer hands over its document's whole outbox: what was published already is not sent again. */
+  unpublished(events: EventEnvelope<unknown>[]): EventEnvelope<unknown>[] {
+    return events.filter((event) => !this.published.has(event.id));
+  }
+
   async markPublished(published: PendingOutbox[]): Promise<void> {
     if (!published.length) return;
     const now = Date.now();
