@@ -10,6 +10,7 @@ import { KafkaClient } from './kafka.client';
 import { KafkaEventContext } from './kafka-event.context';
 import { consumerGroupOf, KAFKA_MODULE_OPTIONS, KafkaModuleOptions } from './kafka.options';
 import { TopicAdmin } from './topic-admin';
+import { isTransientError } from './transient-error';
 
 type ConsumerState = 'idle' | 'running' | 'crashed' | 'stopped';
 
@@ -20,7 +21,8 @@ type ConsumerState = 'idle' | 'running' | 'crashed' | 'stopped';
  * - Offsets are resolved only after the handler succeeds: a crash means redelivery, so every
  *   handler must be idempotent.
  * - A throwing handler is retried with exponential backoff (heartbeating meanwhile), up to
- *   KAFKA_HANDLER_ATTEMPTS; then the message goes to `<group>.dlq` with its origin and the
+ *   KAFKA_HANDLER_ATTEMPTS; failures that are an outage (isTransientError: the database away)
+ *   are retried until it is back and spend no attempt; then the message goes to `<group>.dlq` with its origin and the
  *   error in headers, and the partition moves on. A malformed event or one of an unsupported
  *   version is dead-lettered at once: retrying cannot fix it.
  * - Events of types this service has no handler for are skipped.
@@ -107,13 +109,13 @@ export class KafkaEventServer extends Server implements CustomTransportStrategy 
   private async onBatch({ batch, resolveOffset, heartbeat, isRunning, isStale }: EachBatchPayload): Promise<void> {
     for (const message of batch.messages) {
       if (!isRunning() || isStale()) return;
-      await this.onMessage(batch.topic, batch.partition, message, heartbeat);
+      await this.onMessage(batch.topic, batch.partition, message, heartbeat, () => isRunning() && !isStale());
       resolveOffset(message.offset);
       await heartbeat();
     }
   }
 
-  private async onMessage(topic: string, partition: number, message: KafkaMessage, heartbeat: () => Promise<void>) {
+  private async onMessage(topic: string, partition: number, message: KafkaMessage, heartbeat: () => Promise<void>, active: () => boolean) {
     const parsed = parseEvent(message.value);
     if (!parsed.ok) {
       // Only what this service would have handled is its business to dead-letter.
@@ -127,7 +129,7 @@ export class KafkaEventServer extends Server implements CustomTransportStrategy 
 
     const context = new KafkaEventContext([topic, partition, message.offset, heartbeat]);
     const attempts = this.config.KAFKA_HANDLER_ATTEMPTS;
-    for (let attempt = 1; ; attempt++) {
+    for (let attempt = 1, outage = 0; ; attempt++) {
       try {
         await runWithCorrelation({ correlationId: event.correlationId, causationId: event.id }, async () => {
           await lastValueFrom(this.transformToObservable(await handler(event, context)), { defaultValue: undefined });
@@ -135,6 +137,16 @@ export class KafkaEventServer extends Server implements CustomTransportStrategy 
         return;
       } catch (error) {
         const reason = error instanceof Error ? error.message : String(error);
+        if (isTransientError(error)) {
+          // The database or broker is away: wait for it (the partition waits too), however long,
+          // without spending an attempt. If this consumer is stopping, leave the message unresolved.
+          if (!active()) throw error;
+          outage++;
+          attempt--;
+          this.log.warn({ msg: 'handler failed on an outage, will retry', type: event.type, eventId: event.id, outage, error: reason });
+          await this.backoff(Math.min(outage, 6), heartbeat);
+          continue;
+        }
         if (attempt >= attempts) {
           this.log.error({ msg: 'handler failed for good, dead-lettering', type: event.type, eventId: event.id, attempts, error: reason });
           return this.deadLetter(topic, partition, message, 'handler_failed', reason, attempt);
