@@ -5,9 +5,11 @@
 #   FerretDB 1.24.2 (MongoDB wire protocol) built with Go, on PostgreSQL 15 from Debian.
 #
 # Usage: scripts/infra.sh up|down|status|env|clean|fetch   (help: scripts/infra.sh help)
+#        scripts/infra.sh stop|restart kafka|postgresql|ferretdb   (one component, for fault tests)
 #
 # Environment (defaults):
 #   INFRA_DIR=<repo>/.infra  (cache/ = downloads and builds, data/, logs/, run/ = pid files)
+#   INFRA_CACHE=$INFRA_DIR/cache  (share one cache between several stacks)
 #   KAFKA_PORT=9092  KAFKA_CONTROLLER_PORT=9093  MONGO_PORT=27017  PG_PORT=55432  INFRA_TIMEOUT=90 (s)
 #
 # "up" only starts what is not already serving; a port already served by a healthy server that
@@ -25,7 +27,7 @@ INFRA_TIMEOUT=${INFRA_TIMEOUT:-90}
 
 KAFKA_VERSION=4.1.1
 FERRETDB_VERSION=v1.24.2
-CACHE=$INFRA_DIR/cache DATA=$INFRA_DIR/data LOGS=$INFRA_DIR/logs RUN=$INFRA_DIR/run
+CACHE=${INFRA_CACHE:-$INFRA_DIR/cache} DATA=$INFRA_DIR/data LOGS=$INFRA_DIR/logs RUN=$INFRA_DIR/run
 KAFKA_LIBS=$CACHE/kafka-$KAFKA_VERSION/libs
 KAFKA_DATA=$DATA/kafka
 FERRETDB_BIN=$CACHE/ferretdb-$FERRETDB_VERSION/ferretdb
@@ -368,6 +370,26 @@ cmd_down() {
   rm -f "$RUN/kafka.pid"
 }
 
+# stop_one COMPONENT: stop one component this script started (nothing else); "up" starts it again.
+# Fault tests restart the broker or the database under running services with it.
+stop_one() {
+  local pid
+  case $1 in
+    kafka) if pid=$(kafka_pid); then stop_pid kafka "$pid"; rm -f "$RUN/kafka.pid"; line kafka "127.0.0.1:$KAFKA_PORT" "stopped (pid $pid)"
+           else die "kafka on $KAFKA_PORT was not started by infra.sh ($INFRA_DIR): not stopping it"; fi ;;
+    ferretdb) if pid=$(ferretdb_pid); then stop_pid ferretdb "$pid"; rm -f "$RUN/ferretdb.pid"; line ferretdb "127.0.0.1:$MONGO_PORT" "stopped (pid $pid)"
+              else die "ferretdb on $MONGO_PORT was not started by infra.sh ($INFRA_DIR): not stopping it"; fi ;;
+    postgresql) if pid=$(pg_pid); then
+                  as_pg "$PG_BIN/pg_ctl" -D "$PG_DATA" stop -m fast -w -t 60 >>"$LOGS/postgresql.log" 2>&1 9>&- ||
+                    die "pg_ctl stop failed; see $LOGS/postgresql.log"
+                  line postgresql "127.0.0.1:$PG_PORT" "stopped (pid $pid)"
+                else die "postgresql on $PG_PORT was not started by infra.sh ($INFRA_DIR): not stopping it"; fi ;;
+    *) log "unknown component: ${1:-} (kafka, postgresql or ferretdb)"; exit 2 ;;
+  esac
+}
+cmd_stop() { stop_one "$@"; }
+cmd_restart() { stop_one "$@"; cmd_up; }
+
 # status: one line per component; exits non-zero unless all three answer.
 cmd_status() {
   local rc=0
@@ -399,7 +421,9 @@ usage: scripts/infra.sh COMMAND
   env     print export lines for eval: KAFKA_BROKERS, MONGO_URL_BASE
   clean   down, then delete data and logs (keeps the download/build cache)
   fetch   only download Kafka and build FerretDB into the cache
-Environment: INFRA_DIR ($INFRA_DIR), KAFKA_PORT ($KAFKA_PORT), KAFKA_CONTROLLER_PORT ($KAFKA_CONTROLLER_PORT),
+  stop COMPONENT     stop one of kafka, postgresql, ferretdb (only if infra.sh started it)
+  restart COMPONENT  stop it, then "up" (fault tests: a broker or database restart under load)
+Environment: INFRA_DIR ($INFRA_DIR), INFRA_CACHE ($CACHE), KAFKA_PORT ($KAFKA_PORT), KAFKA_CONTROLLER_PORT ($KAFKA_CONTROLLER_PORT),
              MONGO_PORT ($MONGO_PORT), PG_PORT ($PG_PORT), INFRA_TIMEOUT ($INFRA_TIMEOUT s)
 EOF
 }
@@ -407,6 +431,7 @@ EOF
 case ${1:-} in
   env) echo "export KAFKA_BROKERS=127.0.0.1:$KAFKA_PORT"; echo "export MONGO_URL_BASE=mongodb://127.0.0.1:$MONGO_PORT"; exit 0 ;;
   up | down | status | clean | fetch) ;;
+  stop | restart) [[ ${2:-} =~ ^(kafka|postgresql|ferretdb)$ ]] || { log "usage: infra.sh $1 kafka|postgresql|ferretdb"; exit 2; } ;;
   help | -h | --help) usage; exit 0 ;;
   *) [[ -n ${1:-} ]] && log "unknown command: $1"; usage; exit 2 ;;
 esac
@@ -417,5 +442,6 @@ exec 9>"$INFRA_DIR/.lock"
 flock -w 600 9 || die "another infra.sh has held $INFRA_DIR/.lock for 10 minutes"
 case $1 in
   fetch) fetch_kafka & f=$!; build_ferretdb; wait "$f" ;;
+  stop | restart) "cmd_$1" "$2" ;;
   *) "cmd_$1" ;;
 esac

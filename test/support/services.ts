@@ -1,4 +1,5 @@
 import { ChildProcess, spawn } from 'node:child_process';
+import { randomBytes } from 'node:crypto';
 import fs from 'node:fs';
 import net from 'node:net';
 import path from 'node:path';
@@ -18,6 +19,8 @@ export interface SystemUnderTest {
   ports: Record<ServiceName, number>;
   pids: Record<ServiceName, number>;
   logDir: string;
+  /** Settings every service of this system gets on top of the test defaults (e.g. the fault suite's). */
+  env?: Record<string, string>;
 }
 
 const SYSTEM_ENV = 'E2E_SYSTEM';
@@ -70,7 +73,7 @@ export function serviceEnv(sut: SystemUnderTest, name: ServiceName, port: number
   } else {
     env.MONGO_URL = `${sut.mongoUrlBase}/${databaseOf(sut, name)}`;
   }
-  return env;
+  return { ...env, ...sut.env };
 }
 
 /** Starts one service from the build, logging to a file; its pid is recorded for teardown. */
@@ -88,6 +91,43 @@ export function startService(sut: SystemUnderTest, name: ServiceName, port = sut
   fs.closeSync(log);
   fs.appendFileSync(path.join(sut.logDir, 'pids'), `${child.pid}\n`);
   return child;
+}
+
+/**
+ * Starts the four services of a new run on free ports against the given broker and database and
+ * waits until each is ready; on failure shows their logs. The caller publishes it (publishSystem).
+ */
+export async function launchSystem(options: {
+  kafkaBrokers: string;
+  mongoUrlBase: string;
+  logRoot: string;
+  startedAt?: number;
+  env?: Record<string, string>;
+}): Promise<SystemUnderTest> {
+  const runId = `${Date.now().toString(36)}${randomBytes(2).toString('hex')}`;
+  const logDir = path.join(options.logRoot, runId);
+  fs.mkdirSync(logDir, { recursive: true });
+  const ports = {} as Record<ServiceName, number>;
+  for (const name of SERVICES) ports[name] = await freePort();
+  const sut: SystemUnderTest = {
+    runId,
+    startedAt: options.startedAt ?? Date.now(),
+    kafkaBrokers: options.kafkaBrokers,
+    mongoUrlBase: options.mongoUrlBase,
+    jwtSecret: randomBytes(32).toString('hex'),
+    ports,
+    pids: {} as Record<ServiceName, number>,
+    logDir,
+    ...(options.env ? { env: options.env } : {}),
+  };
+  for (const name of SERVICES) sut.pids[name] = startService(sut, name).pid!;
+  try {
+    await Promise.all(SERVICES.map((name) => waitReady(ports[name], 90_000)));
+  } catch (error) {
+    for (const name of SERVICES) console.error(`--- ${name} log ---\n${tailLog(sut, name)}`);
+    throw error;
+  }
+  return sut;
 }
 
 export async function waitReady(port: number, timeoutMs = 60_000): Promise<void> {
@@ -136,7 +176,7 @@ export async function freePort(): Promise<number> {
   });
 }
 
-export function tailLog(sut: SystemUnderTest, name: ServiceName, lines = 40): string {
-  const file = path.join(sut.logDir, `${name}-${sut.ports[name]}.log`);
+export function tailLog(sut: SystemUnderTest, name: ServiceName, lines = 40, port = sut.ports[name]): string {
+  const file = path.join(sut.logDir, `${name}-${port}.log`);
   return fs.existsSync(file) ? fs.readFileSync(file, 'utf8').split('\n').slice(-lines).join('\n') : '(no log)';
 }

@@ -29,8 +29,8 @@ describe('KafkaEventServer', () => {
     server = new KafkaEventServer({} as KafkaClient, {} as TopicAdmin, publisher, config, { service: 'comments' });
   });
 
-  const deliver = (value: string) =>
-    (server as unknown as { onMessage: (...args: unknown[]) => Promise<void> }).onMessage('articles.events', 2, kafkaMessage(value), heartbeat);
+  const deliver = (value: string, active = () => true) =>
+    (server as unknown as { onMessage: (...args: unknown[]) => Promise<void> }).onMessage('articles.events', 2, kafkaMessage(value), heartbeat, active);
 
   it('hands a valid event to its handler once', async () => {
     const handler = jest.fn(async () => undefined);
@@ -60,6 +60,26 @@ describe('KafkaEventServer', () => {
       'dlq-origin-offset': '7',
       'dlq-consumer-group': 'comments',
     });
+  });
+
+  it('waits out a database outage without spending attempts: no good event dead-lettered while PostgreSQL restarts', async () => {
+    let calls = 0;
+    server.addHandler('article.unpublished', async () => {
+      // What FerretDB answered while the PostgreSQL under it restarted (seen by the fault suite).
+      if (++calls <= 6) throw new Error('[collection.go:109 postgresql.(*collection).Query] FATAL: terminating connection due to administrator command (SQLSTATE 57P01)');
+    }, true);
+    await deliver(JSON.stringify(unpublished()));
+    expect(calls).toBe(7);
+    expect(deadLetters).toEqual([]);
+  });
+
+  it('leaves a message unresolved when the consumer stops during an outage', async () => {
+    const outage = Object.assign(new Error('connect ECONNREFUSED 127.0.0.1:27017'), { name: 'MongoServerSelectionError' });
+    server.addHandler('article.unpublished', async () => {
+      throw outage;
+    }, true);
+    await expect(deliver(JSON.stringify(unpublished()), () => false)).rejects.toBe(outage);
+    expect(deadLetters).toEqual([]);
   });
 
   it('succeeds on a retry without dead-lettering', async () => {

@@ -11,6 +11,7 @@ import { KafkaEventContext } from './kafka-event.context';
 import { consumerGroupOf, KAFKA_MODULE_OPTIONS, KafkaModuleOptions } from './kafka.options';
 import { OnEventExtras } from './on-event.decorator';
 import { TopicAdmin } from './topic-admin';
+import { isTransientError } from './transient-error';
 
 type ConsumerState = 'idle' | 'running' | 'crashed' | 'stopped';
 
@@ -21,7 +22,8 @@ type ConsumerState = 'idle' | 'running' | 'crashed' | 'stopped';
  * - Offsets are resolved only after the handler succeeds: a crash means redelivery, so every
  *   handler must be idempotent.
  * - A throwing handler is retried with exponential backoff (heartbeating meanwhile), up to
- *   KAFKA_HANDLER_ATTEMPTS; then the message goes to `<group>.dlq` with its origin and the
+ *   KAFKA_HANDLER_ATTEMPTS; failures that are an outage (isTransientError: the database away)
+ *   are retried until it is back and spend no attempt; then the message goes to `<group>.dlq` with its origin and the
  *   error in headers, and the partition moves on. A malformed event or one of an unsupported
  *   version is dead-lettered at once: retrying cannot fix it.
  * - Events of types this service has no handler for are skipped.
@@ -124,19 +126,20 @@ export class KafkaEventServer extends Server implements CustomTransportStrategy 
       for (let lane = queue.shift(); lane; lane = queue.shift()) {
         for (const item of lane) {
           if (!isRunning() || isStale()) return;
-          await this.onMessage(batch.topic, batch.partition, item.message, heartbeat, item.parsed);
+          await this.onMessage(batch.topic, batch.partition, item.message, heartbeat, () => isRunning() && !isStale(), item.parsed);
           done[item.index] = true;
           await heartbeat();
         }
       }
     };
-    try {
-      await Promise.all(Array.from({ length: Math.min(this.config.KAFKA_CONSUMER_CONCURRENCY, queue.length) }, worker));
-    } finally {
-      const firstUndone = done.indexOf(false);
-      const through = firstUndone === -1 ? items.length : firstUndone;
-      if (through > 0) resolveOffset(items[through - 1].message.offset);
-    }
+    // Every lane settles before the batch ends, even when one gave up (an outage while stopping):
+    // a redelivered batch must not overlap lanes still running.
+    const settled = await Promise.allSettled(Array.from({ length: Math.min(this.config.KAFKA_CONSUMER_CONCURRENCY, queue.length) }, worker));
+    const firstUndone = done.indexOf(false);
+    const through = firstUndone === -1 ? items.length : firstUndone;
+    if (through > 0) resolveOffset(items[through - 1].message.offset);
+    const failed = settled.find((result): result is PromiseRejectedResult => result.status === 'rejected');
+    if (failed) throw failed.reason;
   }
 
   /** What an event must stay in order with: the story (message key), or finer keys its handler names. */
@@ -152,6 +155,7 @@ export class KafkaEventServer extends Server implements CustomTransportStrategy 
     partition: number,
     message: KafkaMessage,
     heartbeat: () => Promise<void>,
+    active: () => boolean = () => true,
     parsed = parseEvent(message.value),
   ) {
     if (!parsed.ok) {
@@ -166,7 +170,7 @@ export class KafkaEventServer extends Server implements CustomTransportStrategy 
 
     const context = new KafkaEventContext([topic, partition, message.offset, heartbeat]);
     const attempts = this.config.KAFKA_HANDLER_ATTEMPTS;
-    for (let attempt = 1; ; attempt++) {
+    for (let attempt = 1, outage = 0; ; attempt++) {
       try {
         await runWithCorrelation({ correlationId: event.correlationId, causationId: event.id }, async () => {
           await lastValueFrom(this.transformToObservable(await handler(event, context)), { defaultValue: undefined });
@@ -174,6 +178,16 @@ export class KafkaEventServer extends Server implements CustomTransportStrategy 
         return;
       } catch (error) {
         const reason = error instanceof Error ? error.message : String(error);
+        if (isTransientError(error)) {
+          // The database or broker is away: wait for it (the partition waits too), however long,
+          // without spending an attempt. If this consumer is stopping, leave the message unresolved.
+          if (!active()) throw error;
+          outage++;
+          attempt--;
+          this.log.warn({ msg: 'handler failed on an outage, will retry', type: event.type, eventId: event.id, outage, error: reason });
+          await this.backoff(Math.min(outage, 6), heartbeat);
+          continue;
+        }
         if (attempt >= attempts) {
           this.log.error({ msg: 'handler failed for good, dead-lettering', type: event.type, eventId: event.id, attempts, error: reason });
           return this.deadLetter(topic, partition, message, 'handler_failed', reason, attempt);

@@ -6,11 +6,6 @@ import { EventPublisher } from './event-publisher';
 export interface PendingOutbox {
   id: string;
   events: EventEnvelope<unknown>[];
-  /**
-   * The events are the very objects this process just stored (not read back), so a store may
-   * remove them by equality without reading the document first.
-   */
-  exact?: boolean;
 }
 
 /** Where a service keeps events next to the state they announce (see libs/persistence). */
@@ -19,6 +14,8 @@ export interface OutboxStore {
   findPending(olderThan: Date, limit: number): Promise<PendingOutbox[]>;
   /** Drops the published events from their documents. */
   markPublished(published: PendingOutbox[]): Promise<void>;
+  /** The events not known to be published already (a store that removes them lazily knows). */
+  unpublished?(events: EventEnvelope<unknown>[]): EventEnvelope<unknown>[];
 }
 
 export interface OutboxRelayOptions {
@@ -133,7 +130,9 @@ export class OutboxRelay implements OnApplicationBootstrap, BeforeApplicationShu
         const batch = await this.store.findPending(new Date(Date.now() - graceMs), this.options.batchSize ?? 200);
         if (!batch.length) return;
         await this.publish(batch);
-        if (batch.length < (this.options.batchSize ?? 200)) return;
+        // A full batch of documents whose events are all out already (left until quiet, see
+        // MongooseOutboxStore) would be read again at once: wait for the next poll instead.
+        if (batch.length < (this.options.batchSize ?? 200) || !batch.some(({ events }) => events.length)) return;
       }
     } catch (error) {
       this.log.warn({ msg: 'outbox poll failed', outbox: this.name, error: (error as Error).message });
@@ -143,7 +142,8 @@ export class OutboxRelay implements OnApplicationBootstrap, BeforeApplicationShu
   }
 
   private async publish(batch: PendingOutbox[], onAcknowledged?: () => void): Promise<void> {
-    await this.publisher.publish(batch.flatMap((pending) => pending.events));
+    const events = batch.flatMap((pending) => pending.events);
+    await this.publisher.publish(this.store.unpublished ? this.store.unpublished(events) : events);
     onAcknowledged?.();
     await this.store.markPublished(batch);
   }

@@ -37,43 +37,79 @@ export const appendToOutbox = <S extends object>(update: { $set: S }, events: Ev
     ? { ...update, $set: { ...update.$set, outboxPending: true }, $push: { outbox: { $each: events } }, $min: { outboxAt: new Date() } }
     : update;
 
-/** An OutboxStore over any mongoose model whose schema has `outboxFields`. */
+/**
+ * An OutboxStore over any mongoose model whose schema has `outboxFields` and timestamps.
+ *
+ * FerretDB 1.24 applies every update by reading the document and writing the whole of it back,
+ * not atomically: removing published events from a document while another writer changes it
+ * (a comment's decision lands milliseconds after its submission is published) wrote back the
+ * state read before, undoing the change and losing its event (the fault suite saw comments stay
+ * pending for good). So published events are removed only from documents that have been quiet
+ * for `quietMs` and only if still unchanged (`updatedAt`) when written; until then this process
+ * remembers what it published, so a poll does not publish it again.
+ */
 export class MongooseOutboxStore implements OutboxStore {
-  constructor(private readonly model: Model<WithOutbox & { _id: string }>) {}
+  /** Event id → when this process had it acknowledged; forgotten once removed from its document. */
+  private readonly published = new Map<string, number>();
+
+  constructor(
+    private readonly model: Model<WithOutbox & { _id: string }>,
+    private readonly quietMs = 2_000,
+  ) {}
 
   async findPending(olderThan: Date, limit: number): Promise<PendingOutbox[]> {
     const docs = await this.model
       .find({ outboxPending: true }, { outbox: 1, outboxAt: 1 })
       .lean<{ _id: string; outbox: EventEnvelope<unknown>[]; outboxAt?: Date }[]>();
-    // The few pending documents are ordered and aged here rather than by the database (see outboxPending).
+    // The few pending documents are aged and ordered here rather than by the database (see
+    // outboxPending): those with events still to publish first, oldest first; then those only
+    // waiting to be cleaned (markPublished cleans them once quiet).
+    const age = (doc: { outboxAt?: Date }) => doc.outboxAt?.getTime() ?? 0;
     return docs
-      .filter((doc) => doc.outbox.length && (!doc.outboxAt || doc.outboxAt.getTime() <= olderThan.getTime()))
-      .sort((a, b) => (a.outboxAt?.getTime() ?? 0) - (b.outboxAt?.getTime() ?? 0))
+      .filter((doc) => doc.outbox.length && age(doc) <= olderThan.getTime())
+      .map((doc) => ({ id: String(doc._id), events: doc.outbox.filter((event) => !this.published.has(event.id)), at: age(doc) }))
+      .sort((a, b) => Number(b.events.length > 0) - Number(a.events.length > 0) || a.at - b.at)
       .slice(0, limit)
-      .map((doc) => ({ id: String(doc._id), events: doc.outbox }));
+      .map(({ id, events }) => ({ id, events }));
+  }
+
+  /** A writer hands over its document's whole outbox: what was published already is not sent again. */
+  unpublished(events: EventEnvelope<unknown>[]): EventEnvelope<unknown>[] {
+    return events.filter((event) => !this.published.has(event.id));
   }
 
   async markPublished(published: PendingOutbox[]): Promise<void> {
     if (!published.length) return;
-    // $pullAll removes elements equal to the given ones. A conditional $pull ({ id: { $in } })
-    // would be neater, but FerretDB 1.24 silently matches nothing with it; so the stored
-    // elements are read back first and removed by equality. One read per document by _id: an
-    // `_id: { $in }` filter is not pushed down by FerretDB, and would scan the collection.
-    const ids = new Set(published.flatMap(({ events }) => events.map((event) => event.id)));
-    const docs = await Promise.all(
-      published.map(({ id, events, exact }) =>
-        exact ? { _id: id, outbox: events } : this.model.findById(id, { outbox: 1 }).lean<{ _id: string; outbox: EventEnvelope<unknown>[] }>(),
-      ),
-    );
+    const now = Date.now();
+    for (const { events } of published) for (const event of events) this.published.set(event.id, now);
+    // One read per document by _id: an `_id: { $in }` filter is not pushed down by FerretDB and
+    // would read the whole collection.
+    const docs = (
+      await Promise.all(
+        published.map(({ id }) => this.model.findById(id, { outbox: 1, updatedAt: 1 }).lean<{ _id: string; outbox: EventEnvelope<unknown>[]; updatedAt?: Date }>()),
+      )
+    ).filter((doc) => doc !== null);
+    const cleaned: string[] = [];
     const writes = docs.flatMap((doc) => {
-      const done = doc?.outbox.filter((event) => ids.has(event.id)) ?? [];
-      if (!doc || !done.length) return [];
+      const done = doc.outbox.filter((event) => this.published.has(event.id));
+      // Still busy: a later poll removes them (the poller keeps finding the document until then).
+      if (!done.length || !doc.updatedAt || now - doc.updatedAt.getTime() < this.quietMs) return [];
+      cleaned.push(...done.map((event) => event.id));
+      const left = doc.outbox.filter((event) => !this.published.has(event.id));
+      // One update, conditional on the document being as read (a $set of the array read back,
+      // not a conditional $pull, which FerretDB 1.24 silently ignores).
       return [
-        { updateOne: { filter: { _id: doc._id }, update: { $pullAll: { outbox: done } } } },
-        { updateOne: { filter: { _id: doc._id, outbox: { $size: 0 } }, update: { $unset: { outboxAt: 1, outboxPending: 1 } } } },
+        {
+          updateOne: {
+            filter: { _id: doc._id, updatedAt: doc.updatedAt },
+            update: left.length ? { $set: { outbox: left } } : { $set: { outbox: [] }, $unset: { outboxAt: 1, outboxPending: 1 } },
+          },
+        },
       ];
     });
-    if (writes.length) await this.model.bulkWrite(writes as never, { ordered: true });
+    if (writes.length) await this.model.bulkWrite(writes as never, { ordered: false });
+    for (const id of cleaned) this.published.delete(id);
+    // Ids of events whose document went away meanwhile must not pile up.
+    for (const [id, at] of this.published) if (now - at > 3_600_000) this.published.delete(id);
   }
-
 }

@@ -207,7 +207,14 @@ export class PostingService {
    */
   async applyDecision(decision: ModerationDecidedPayload): Promise<void> {
     const comment = await this.comments.findById(decision.commentId);
-    if (!comment || comment.status === 'deleted') return;
+    // A comment is stored before its revision is announced, so a decision on a comment or a
+    // revision not here yet is out of order or bogus: thrown, it is retried and then
+    // dead-lettered with this reason, instead of vanishing without a trace.
+    if (!comment) throw new Error(`moderation.decided for comment ${decision.commentId}, which is not known here`);
+    if (comment.status === 'deleted') return;
+    if (decision.revision > (comment.revision ?? 1)) {
+      throw new Error(`moderation.decided for revision ${decision.revision} of comment ${comment._id}, which is at revision ${comment.revision ?? 1}`);
+    }
     if ((comment.revision ?? 1) !== decision.revision) return;
     if (comment.decidedAt && comment.decidedAt.getTime() >= decision.decidedAt.getTime()) return;
     const status = STATUS_OF[decision.decision];

@@ -19,8 +19,8 @@ interface Waiter {
 
 /**
  * Group commit for readers' posts: posts arriving within a few milliseconds are stored with one
- * insertMany, their comment.submitted events go out in one produce request, and are cleared from
- * the documents with one bulk write. On FerretDB a batch insert costs about a twenty-fourth of
+ * insertMany and their comment.submitted events go out in one produce request (the relay clears
+ * them from the documents later, once quiet: see MongooseOutboxStore). On FerretDB a batch insert costs about a twenty-fourth of
  * single inserts per document (see ../shared/notes/infrastructure.md), and kafkajs sends one
  * request per call. Each post is still answered only once its comment is stored (durable) and
  * its event acknowledged or the wait timed out (the relay's poller publishes it later).
@@ -64,7 +64,7 @@ export class SubmissionBatcher {
     const stored = new Set(inserted.map((comment) => comment._id));
     // Stored is durable: the events are in the documents. Publishing is waited for, briefly.
     const published = await this.outbox.publishNowMany(
-      inserted.map((comment) => ({ id: comment._id, events: comment.outbox, exact: true })),
+      inserted.map((comment) => ({ id: comment._id, events: comment.outbox })),
       this.options.publishTimeoutMs,
     );
     if (!published) this.log.warn({ msg: 'posts stored, publication left to the poller', comments: inserted.length });
