@@ -1,3 +1,4 @@
 export * from './mongo-errors';
 export * from './mongo.module';
 export * from './outbox';
+export * from './keyed-lock';

@@ -1,6 +1,7 @@
 import { Model, Schema } from 'mongoose';
 import { EventEnvelope } from '@app/contracts';
 import { OutboxStore, PendingOutbox } from '@app/kafka';
+import { KeyedLock } from './keyed-lock';
 
 /**
  * Fields a document gets to carry its own unpublished events. The events are written in the
@@ -55,6 +56,8 @@ export class MongooseOutboxStore implements OutboxStore {
   constructor(
     private readonly model: Model<WithOutbox & { _id: string }>,
     private readonly quietMs = 2_000,
+    /** The lock the model's other writers in this process take per document (see KeyedLock). */
+    private readonly writes = new KeyedLock(),
   ) {}
 
   async findPending(olderThan: Date, limit: number): Promise<PendingOutbox[]> {
@@ -82,32 +85,30 @@ export class MongooseOutboxStore implements OutboxStore {
     if (!published.length) return;
     const now = Date.now();
     for (const { events } of published) for (const event of events) this.published.set(event.id, now);
-    // One read per document by _id: an `_id: { $in }` filter is not pushed down by FerretDB and
-    // would read the whole collection.
-    const docs = (
-      await Promise.all(
-        published.map(({ id }) => this.model.findById(id, { outbox: 1, updatedAt: 1 }).lean<{ _id: string; outbox: EventEnvelope<unknown>[]; updatedAt?: Date }>()),
-      )
-    ).filter((doc) => doc !== null);
+    // Per document, under the writers' lock: read it by _id (an `_id: { $in }` filter is not
+    // pushed down by FerretDB and would read the whole collection), then write it back only if
+    // quiet and unchanged. No writer of this process can slip in between.
     const cleaned: string[] = [];
-    const writes = docs.flatMap((doc) => {
-      const done = doc.outbox.filter((event) => this.published.has(event.id));
-      // Still busy: a later poll removes them (the poller keeps finding the document until then).
-      if (!done.length || !doc.updatedAt || now - doc.updatedAt.getTime() < this.quietMs) return [];
-      cleaned.push(...done.map((event) => event.id));
-      const left = doc.outbox.filter((event) => !this.published.has(event.id));
-      // One update, conditional on the document being as read (a $set of the array read back,
-      // not a conditional $pull, which FerretDB 1.24 silently ignores).
-      return [
-        {
-          updateOne: {
-            filter: { _id: doc._id, updatedAt: doc.updatedAt },
-            update: left.length ? { $set: { outbox: left } } : { $set: { outbox: [] }, $unset: { outboxAt: 1, outboxPending: 1 } },
-          },
-        },
-      ];
-    });
-    if (writes.length) await this.model.bulkWrite(writes as never, { ordered: false });
+    await Promise.all(
+      published.map(({ id }) =>
+        this.writes.run(id, async () => {
+          const doc = await this.model.findById(id, { outbox: 1, updatedAt: 1 }).lean<{ _id: string; outbox: EventEnvelope<unknown>[]; updatedAt?: Date }>();
+          if (!doc) return;
+          const done = doc.outbox.filter((event) => this.published.has(event.id));
+          // Still busy: a later poll removes them (the poller keeps finding the document until then).
+          if (!done.length || !doc.updatedAt || now - doc.updatedAt.getTime() < this.quietMs) return;
+          const left = doc.outbox.filter((event) => !this.published.has(event.id));
+          // Conditional on the document being as read (a $set of the array read back, not a
+          // conditional $pull, which FerretDB 1.24 silently ignores). Writers of other processes
+          // are only kept out by the quiet period: see ARCHITECTURE, known limits.
+          await this.model.updateOne(
+            { _id: doc._id, updatedAt: doc.updatedAt } as never,
+            left.length ? { $set: { outbox: left } } : { $set: { outbox: [] }, $unset: { outboxAt: 1, outboxPending: 1 } },
+          );
+          cleaned.push(...done.map((event) => event.id));
+        }),
+      ),
+    );
     for (const id of cleaned) this.published.delete(id);
     // Ids of events whose document went away meanwhile must not pile up.
     for (const [id, at] of this.published) if (now - at > 3_600_000) this.published.delete(id);

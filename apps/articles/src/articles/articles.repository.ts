@@ -2,7 +2,7 @@ import { Injectable } from '@nestjs/common';
 import { InjectModel } from '@nestjs/mongoose';
 import { Model, QueryFilter } from 'mongoose';
 import { EventEnvelope, ThreadState } from '@app/contracts';
-import { appendToOutbox, isDuplicateKeyError, MongooseOutboxStore, pendingOutbox } from '@app/persistence';
+import { appendToOutbox, isDuplicateKeyError, KeyedLock, MongooseOutboxStore, pendingOutbox } from '@app/persistence';
 import { ARTICLE_THREAD_MODEL, ArticleThreadDocument } from './article-thread.schema';
 import { ARTICLE_MODEL, ArticleDocument, ArticleStatus } from './article.schema';
 
@@ -21,12 +21,14 @@ export interface ArticleListQuery {
 @Injectable()
 export class ArticlesRepository {
   readonly outboxStore: MongooseOutboxStore;
+  /** Updates of one story in this process never overlap, the outbox cleaning's included. */
+  private readonly writes = new KeyedLock();
 
   constructor(
     @InjectModel(ARTICLE_MODEL) private readonly model: Model<ArticleDocument>,
     @InjectModel(ARTICLE_THREAD_MODEL) private readonly threads: Model<ArticleThreadDocument>,
   ) {
-    this.outboxStore = new MongooseOutboxStore(model as never);
+    this.outboxStore = new MongooseOutboxStore(model as never, undefined, this.writes);
   }
 
   async insert(article: Omit<ArticleDocument, 'createdAt' | 'updatedAt' | 'outboxAt'>): Promise<ArticleDocument> {
@@ -60,9 +62,11 @@ export class ArticlesRepository {
     events: EventEnvelope<unknown>[],
   ): Promise<ArticleDocument | null> {
     try {
-      const updated = await this.model
-        .findOneAndUpdate({ _id: id, revision }, appendToOutbox({ $set: { ...set, revision: revision + 1 } }, events), { returnDocument: 'after' })
-        .lean<ArticleDocument>();
+      const updated = await this.writes.run(id, () =>
+        this.model
+          .findOneAndUpdate({ _id: id, revision }, appendToOutbox({ $set: { ...set, revision: revision + 1 } }, events), { returnDocument: 'after' })
+          .lean<ArticleDocument>(),
+      );
       return updated && (await this.withThreads([updated]))[0]!;
     } catch (error) {
       if (isDuplicateKeyError(error)) throw new SlugTakenError(String(set.slug));

@@ -2,7 +2,7 @@ import { Injectable, OnModuleInit } from '@nestjs/common';
 import { InjectModel } from '@nestjs/mongoose';
 import { Model, QueryFilter } from 'mongoose';
 import { EventEnvelope } from '@app/contracts';
-import { appendToOutbox, isDuplicateKeyError, MongooseOutboxStore, pendingOutbox } from '@app/persistence';
+import { appendToOutbox, isDuplicateKeyError, KeyedLock, MongooseOutboxStore, pendingOutbox } from '@app/persistence';
 import { COMMENT_MODEL, CommentDocument } from './comment.schema';
 
 export type CommentRecord = Omit<CommentDocument, 'outbox' | 'outboxAt' | 'outboxPending'>;
@@ -16,9 +16,11 @@ interface WriteError {
 @Injectable()
 export class CommentsRepository implements OnModuleInit {
   readonly outboxStore: MongooseOutboxStore;
+  /** Updates of one comment in this process never overlap, the outbox cleaning's included. */
+  private readonly writes = new KeyedLock();
 
   constructor(@InjectModel(COMMENT_MODEL) private readonly model: Model<CommentDocument>) {
-    this.outboxStore = new MongooseOutboxStore(model as never);
+    this.outboxStore = new MongooseOutboxStore(model as never, undefined, this.writes);
   }
 
   /** The unique index must exist before the first import relies on it. */
@@ -101,7 +103,7 @@ export class CommentsRepository implements OnModuleInit {
   ): Promise<CommentDocument | null> {
     const filter = { _id: id, status: expected.status, revision: expected.revision === 1 ? { $in: [1, null] } : expected.revision };
     const update = appendToOutbox({ $set: set }, events);
-    return this.model.findOneAndUpdate(filter as never, update, { returnDocument: 'after' }).lean<CommentDocument>();
+    return this.writes.run(id, () => this.model.findOneAndUpdate(filter as never, update, { returnDocument: 'after' }).lean<CommentDocument>());
   }
 
   /** Replies still shown under a comment (for the placeholder decision on delete). */
