@@ -276,9 +276,11 @@ export class ThreadsService {
   }
 
   /**
-   * Inserts the change (the commit point), hands its events to the relay at once, then brings the
-   * thread document up to it. False when it lost. The events leave before the document shows the
-   * change, so the next change of the thread (decided on that document) is published after them.
+   * Inserts the change (the commit point), brings the thread document up to it, then hands its
+   * events to the relay. False when it lost. The document shows the change before anyone hears of
+   * it: whoever reads the thread because of an event (the gateway's cache refreshing a page) reads
+   * it changed. Events of two quick changes may still leave out of order; each carries the whole
+   * thread and its seq, and consumers keep the newest.
    */
   private async commit(base: ThreadRecord, change: Change): Promise<boolean> {
     const id = changeIdOf(base._id, base.seq);
@@ -294,8 +296,11 @@ export class ThreadsService {
       outbox: change.events,
     });
     if (!committed) return false;
-    this.outbox.publishSoon({ id, events: change.events });
-    await this.repository.applySnapshot(base._id, change.snapshot);
+    try {
+      await this.repository.applySnapshot(base._id, change.snapshot);
+    } finally {
+      this.outbox.publishSoon({ id, events: change.events });
+    }
     return true;
   }
 
