@@ -3,10 +3,15 @@ import { bootstrap, BootstrapOptions } from '@app/http';
 import { AppModule } from './app.module';
 import { GatewayConfig } from './gateway.config';
 import { setupOpenApi } from './openapi/openapi';
+import { ThreadCache } from './thread-cache/thread-cache';
+import { registerThreadReadFastPath } from './thread-cache/thread-cache.fast-path';
 
 void bootstrap(AppModule, {
   ...adapterOptions(),
-  configure: (app) => setupOpenApi(app),
+  configure: (app) => {
+    setupOpenApi(app);
+    registerThreadReadFastPath(app, app.get(ThreadCache));
+  },
 });
 
 /** The HTTP adapter is built before the config module loads; a bad value is reported by the module. */

@@ -25,7 +25,8 @@ export class CommentsController {
     // Served from memory, kept current by the story's events (see thread-cache/): the JSON text
     // is passed on as the comments service wrote it.
     const key = `${query.limit}|${query.cursor ?? ''}`;
-    return this.cache.read(articleId, key, () =>
+    // Events name stories in lower case; a page cached under another spelling would never be told.
+    return this.cache.read(articleId.toLowerCase(), key, () =>
       this.upstream.callRaw('comments', { method: 'GET', path: `/threads/${articleId}/comments`, query: { ...query } }),
     );
   }
@@ -42,7 +43,7 @@ export class CommentsController {
     try {
       return await this.upstream.call('comments', { method: 'POST', path: `/threads/${articleId}/comments/import`, body: input, actor });
     } finally {
-      this.cache.evict(articleId);
+      this.cache.evict(articleId.toLowerCase());
     }
   }
 }

@@ -1,4 +1,5 @@
 import { ThreadCache } from './thread-cache';
+import { pageKeyOf } from './thread-cache.fast-path';
 
 /** A fetch whose answers the test releases one by one. */
 function gatedFetch() {
@@ -112,5 +113,46 @@ describe('ThreadCache', () => {
     await threads.read('s1', 'p', fetch);
     expect(fetch).toHaveBeenCalledTimes(2);
     expect(threads.stats().bypassed).toBe(2);
+  });
+});
+
+describe('ThreadCache.peek and the fast path key', () => {
+  it('peeks only fresh, young pages, and counts them as hits', async () => {
+    let clock = 0;
+    const threads = new ThreadCache({ maxStories: 10, maxAgeMs: 1_000 }, () => clock);
+    threads.setEnabled(true);
+    expect(threads.peek('s', 'k')).toBeUndefined();
+    await threads.read('s', 'k', async () => 'page');
+    expect(threads.peek('s', 'k')).toBe('page');
+    clock = 600; // past half its age: the normal way refreshes it
+    expect(threads.peek('s', 'k')).toBeUndefined();
+    clock = 0;
+    threads.invalidate('s');
+    expect(threads.peek('s', 'k')).toBeUndefined();
+    threads.setEnabled(false);
+    expect(threads.peek('s', 'k')).toBeUndefined();
+    expect(threads.stats().hits).toBe(1);
+  });
+
+  it('refreshes a page past half its age in the background, serving it meanwhile', async () => {
+    let clock = 0;
+    const threads = new ThreadCache({ maxStories: 10, maxAgeMs: 1_000 }, () => clock);
+    threads.setEnabled(true);
+    let n = 0;
+    const fetch = async () => `v${++n}`;
+    await threads.read('s', 'k', fetch);
+    clock = 600;
+    expect(await threads.read('s', 'k', fetch)).toBe('v1');
+    await new Promise((resolve) => setImmediate(resolve));
+    expect(await threads.read('s', 'k', fetch)).toBe('v2');
+  });
+
+  it('computes the Nest route key for plainly valid queries only', () => {
+    expect(pageKeyOf(undefined)).toBe('50|');
+    expect(pageKeyOf('limit=20&cursor=abc')).toBe('20|abc');
+    expect(pageKeyOf('limit=050')).toBe('50|');
+    for (const bad of ['limit=0', 'limit=101', 'limit=x', 'limit=1&limit=2', 'cursor=', 'other=1', `cursor=${'a'.repeat(501)}`]) {
+      expect(pageKeyOf(bad)).toBeUndefined();
+    }
   });
 });

@@ -58,7 +58,7 @@ export class ThreadsController {
     try {
       return await this.upstream.call('comments', { method: 'POST', path: `/threads/${articleId}/${action}`, body: input, actor });
     } finally {
-      this.cache.evict(articleId);
+      this.cache.evict(articleId.toLowerCase());
     }
   }
 }
