@@ -125,6 +125,8 @@ export async function launchSystem(options: {
     await Promise.all(SERVICES.map((name) => waitReady(ports[name], 90_000)));
   } catch (error) {
     for (const name of SERVICES) console.error(`--- ${name} log ---\n${tailLog(sut, name)}`);
+    // Jest runs no teardown after a failed setup: stop what was started, or it keeps running (and polling).
+    await Promise.all(SERVICES.map((name) => stopProcess(sut.pids[name])));
     throw error;
   }
   return sut;

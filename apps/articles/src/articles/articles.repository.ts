@@ -109,11 +109,16 @@ export class ArticlesRepository {
     }
   }
 
-  /** Joins each story with what the comments side announced of its thread (one query by _id). */
+  /**
+   * Joins each story with what the comments side announced of its thread: one read by _id per
+   * story (at most a page of them), since FerretDB reads the whole collection for `_id: { $in }`.
+   */
   private async withThreads(docs: (ArticleDocument | null)[]): Promise<(ArticleDocument | null)[]> {
     const ids = docs.flatMap((doc) => (doc ? [doc._id] : []));
     if (!ids.length) return docs;
-    const threads = await this.threads.find({ _id: { $in: ids } }).lean<ArticleThreadDocument[]>();
+    const threads = (await Promise.all(ids.map((id) => this.threads.findById(id).lean<ArticleThreadDocument>()))).filter(
+      (thread): thread is ArticleThreadDocument => thread !== null,
+    );
     const byId = new Map(threads.map((thread) => [thread._id, thread]));
     return docs.map((doc) => {
       const thread = doc && byId.get(doc._id);

@@ -30,7 +30,9 @@ export class UpstreamClient implements OnApplicationShutdown {
   private readonly pools: Record<Upstream, Pool>;
 
   constructor(private readonly config: GatewayConfig) {
-    const pool = (url: string) => new Pool(url, { connections: 128, keepAliveTimeout: 30_000 });
+    // Idle connections are dropped well before the services drop them (their socket timeout is
+    // 30 s): a request sent on a connection the other side is closing fails as a 503.
+    const pool = (url: string) => new Pool(url, { connections: 128, keepAliveTimeout: 10_000, keepAliveMaxTimeout: 10_000 });
     this.pools = { articles: pool(config.ARTICLES_URL), comments: pool(config.COMMENTS_URL), moderation: pool(config.MODERATION_URL) };
   }
 
