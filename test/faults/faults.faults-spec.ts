@@ -59,7 +59,7 @@ async function injectPoison(story: string, scenario: string) {
 
 /** From the fault until a comment posted after it has gone all the way: stored, decided, visible. */
 async function probe(story: string, load: Load, scenario: string, since: number): Promise<number> {
-  const comment = await post(story, 'clean', `${scenario}-probe`, 180_000);
+  const comment = await post(story, 'clean', 180_000);
   if (!comment) throw new Error(`${scenario}: the probe comment was refused`);
   load.accepted.set(comment.id, comment);
   for (const deadline = Date.now() + 180_000; Date.now() < deadline; await sleep(200)) {
@@ -71,7 +71,7 @@ async function probe(story: string, load: Load, scenario: string, since: number)
 async function underLoad(scenario: string, fault: () => Promise<void>): Promise<void> {
   const stories = [await publishStory(), await publishStory(), await publishStory()];
   const lifecycle = await publishStory();
-  const load = new Load(scenario, stories, lifecycle);
+  const load = new Load(stories, lifecycle);
   load.start();
   await sleep(4_000);
   await injectPoison(stories[0], scenario);
