@@ -117,7 +117,7 @@ function printScenario(name, result) {
     console.log(
       `submit->visible (probe every ${v.intervalMs} ms, polled every ${v.pollMs} ms): ${v.visibleMs.count} of ${v.probes} probes seen, ` +
         `p50 ${fmt(v.visibleMs.p50)} ms, p99 ${fmt(v.visibleMs.p99)} ms, max ${fmt(v.visibleMs.max)} ms; not visible within ${v.boundMs / 1000} s: ${v.notVisibleWithinBound}` +
-        `${v.notVisibleStatuses ? ` ${JSON.stringify(v.notVisibleStatuses)}` : ''}; probe submit p99 ${fmt(v.submitLatencyMs.p99)} ms`,
+        `${v.notVisibleStatusesSample ? ` (sample: ${JSON.stringify(v.notVisibleStatusesSample)})` : ''}; probe submit p99 ${fmt(v.submitLatencyMs.p99)} ms`,
     );
   }
   if (result.drain) {

@@ -5,7 +5,7 @@
 // `pollMs` of polling granularity: an upper bound, never flattering). Probes go to small
 // dedicated threads (at most `perThread` comments, one page), so finding one costs one read;
 // with several gateways a probe is read through another gateway than the one it was posted to.
-const { call } = require('./api');
+const { call, pool } = require('./api');
 const { cleanBody } = require('./bodies');
 const { summarize } = require('./stats');
 
@@ -105,12 +105,14 @@ class VisibilityProbe {
     await Promise.all([...this.inflight]);
     await Promise.all([...this.pollers.values()]);
     // What became of probes that never showed: their author may see them in any status.
+    // A sample of 20, ten at a time, 10 s each at most: on a drowning system this must not
+    // become the longest part of the run.
     const lostStatuses = {};
-    for (const probe of this.lost.slice(0, 50)) {
-      const seen = await call(this.gateways[0], 'GET', `/api/v1/comments/${probe.id}`, { token: probe.reader.token }).catch(() => ({ status: 0, body: {} }));
-      const status = seen.status === 200 ? seen.body.status : `http ${seen.status}`;
+    await pool(this.lost.slice(0, 20), 10, async (probe) => {
+      const seen = await call(this.gateways[0], 'GET', `/api/v1/comments/${probe.id}`, { token: probe.reader.token, timeoutMs: 10_000 }).catch(() => ({ status: 0, body: {} }));
+      const status = seen.status === 200 ? seen.body.status : seen.status ? `http ${seen.status}` : 'no answer';
       lostStatuses[status] = (lostStatuses[status] ?? 0) + 1;
-    }
+    });
     return {
       intervalMs: this.intervalMs,
       pollMs: this.pollMs,
@@ -120,7 +122,8 @@ class VisibilityProbe {
       submitLatencyMs: summarize(this.submitLatencies),
       visibleMs: summarize(this.visible),
       notVisibleWithinBound: this.lost.length,
-      ...(this.lost.length ? { notVisibleStatuses: lostStatuses } : {}),
+      // What the authors of (up to 20 of) the probes never seen are told about them.
+      ...(this.lost.length ? { notVisibleStatusesSample: lostStatuses } : {}),
       ...(this.lastError ? { lastError: this.lastError } : {}),
     };
   }
