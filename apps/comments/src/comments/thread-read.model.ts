@@ -1,14 +1,11 @@
 import { Injectable, OnApplicationBootstrap, OnApplicationShutdown } from '@nestjs/common';
-import { TOPICS } from '@app/contracts';
+import { changesThreadRead, TOPICS } from '@app/contracts';
 import { BroadcastListener, KafkaClient } from '@app/kafka';
 import { CommentsConfig } from '../comments.config';
 import { CommentRecord, CommentsRepository } from './comments.repository';
 
 /** A story's visible comments, oldest first (postedAt, then id). */
 type Visible = CommentRecord[];
-
-/** Events that change nothing a thread read shows (a pending comment is not in the thread). */
-const INVISIBLE = new Set(['comment.submitted']);
 
 /**
  * The visible comments of recently read stories, in memory, so that any page of a long thread
@@ -35,7 +32,7 @@ export class ThreadReadModel implements OnApplicationBootstrap, OnApplicationShu
       topics: [config.KAFKA_TOPIC_PREFIX + TOPICS.COMMENTS],
       groupPrefix: `${config.KAFKA_GROUP_ID ?? 'comments'}.read-model`,
       onEvents: (events) => {
-        for (const event of events) if (event.key && !INVISIBLE.has(event.type ?? '')) this.forget(event.key);
+        for (const event of events) if (event.key && changesThreadRead(event.type)) this.forget(event.key);
       },
       onLive: () => this.reset(config.THREAD_READ_MODEL_MAX_COMMENTS > 0),
       onLost: () => this.reset(false),

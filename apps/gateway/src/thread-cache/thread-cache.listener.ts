@@ -1,11 +1,8 @@
 import { Injectable, OnApplicationBootstrap, OnApplicationShutdown } from '@nestjs/common';
-import { TOPICS } from '@app/contracts';
+import { changesThreadRead, TOPICS } from '@app/contracts';
 import { BroadcastListener, HeardEvent, KafkaClient } from '@app/kafka';
 import { GatewayConfig } from '../gateway.config';
 import { ThreadCache } from './thread-cache';
-
-/** Events that change nothing a thread read shows (a pending comment is not in the thread). */
-const INVISIBLE = new Set(['comment.submitted']);
 
 /**
  * Keeps the thread cache current: every gateway instance hears every change on the comments
@@ -43,7 +40,7 @@ export class ThreadCacheListener implements OnApplicationBootstrap, OnApplicatio
 
   private heard(events: HeardEvent[]): void {
     for (const event of events) {
-      if (event.key && !INVISIBLE.has(event.type ?? '')) this.cache.invalidate(event.key);
+      if (event.key && changesThreadRead(event.type)) this.cache.invalidate(event.key);
     }
   }
 }

@@ -53,3 +53,10 @@ export class CommentImportedPayload {
   @IsIn(COMMENT_SOURCES)
   source: CommentSource;
 }
+
+/**
+ * Whether an event on the comments topic can change what a thread read shows. Every change of a
+ * story's thread or of its visible comments can; a submission cannot (a pending comment is not in
+ * the thread). Caches of thread reads (the gateway's, the comments read model) drop on these.
+ */
+export const changesThreadRead = (type: string | null): boolean => type !== 'comment.submitted';
