@@ -6,20 +6,12 @@ export type Kind = 'clean' | 'suspect' | 'banned';
 
 /** Posts so far in this process: every text is unique (the repeat rule must not fire). */
 let posted = 0;
-const WORDS = ['harbor', 'maple', 'river', 'garden', 'lantern', 'meadow', 'pencil', 'orchard', 'violin', 'window', 'basket', 'candle', 'forest', 'pepper', 'silver', 'tunnel'];
+// The bench's speller: a number in plain words (bench/lib/bodies.js).
+// eslint-disable-next-line @typescript-eslint/no-require-imports
+const { spell } = require('../../bench/lib/bodies') as { spell: (n: number) => string };
 
-/**
- * The text of the n-th post of a kind. The number is spelled in plain words, never digits or
- * random ids: the profanity matcher reads l33t digits as letters, so "number …-455" was a banned
- * word ("ass") and a clean comment was rejected (the fault suite saw it once it posted 455).
- */
 export function textOf(kind: Kind, n: number): string {
-  const parts: string[] = [];
-  do {
-    parts.push(WORDS[n % 16]!);
-    n = Math.floor(n / 16);
-  } while (n > 0);
-  const number = parts.join(' ');
+  const number = spell(n);
   return { clean: `A measured point about the budget, note ${number}`, suspect: `Only an idiot would vote for this, note ${number}`, banned: `This is shit, note ${number}` }[kind];
 }
 /** What the automatic rules must decide for each kind of text (docs/moderation.md). */

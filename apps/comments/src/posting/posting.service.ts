@@ -187,8 +187,7 @@ export class PostingService {
     if (comment.author.id !== actor.id && !staff) throw notTheAuthor();
     const placeholder = (await this.comments.countVisibleReplies(id)) > 0;
     const reason = comment.author.id === actor.id ? 'deleted by its author' : 'deleted by a moderator';
-    const count = await this.comments.countApproved(comment.articleId);
-    const event = this.statusEvent(comment, 'deleted', reason, count - (comment.status === 'approved' ? 1 : 0), actor);
+    const event = this.statusEvent(comment, 'deleted', reason, await this.countAfter(comment, 'deleted'), actor);
     const saved = await this.comments.updateIf(
       id,
       { revision: comment.revision ?? 1, status: comment.status },
@@ -218,11 +217,8 @@ export class PostingService {
     if ((comment.revision ?? 1) !== decision.revision) return;
     if (comment.decidedAt && comment.decidedAt.getTime() >= decision.decidedAt.getTime()) return;
     const status = STATUS_OF[decision.decision];
-    // The count the event carries is the thread's last one moved by this change, not a fresh
-    // count (a scan of the story per decision); thread.count_changed, from the recount below, is exact.
-    const thread = await this.threads.findExisting(comment.articleId);
     const delta = (status === 'approved' ? 1 : 0) - (comment.status === 'approved' ? 1 : 0);
-    const event = this.statusEvent(comment, status, decision.reason, (thread.commentCount ?? 0) + delta, decision.moderator);
+    const event = this.statusEvent(comment, status, decision.reason, await this.countAfter(comment, status), decision.moderator);
     const saved = await this.comments.updateIf(
       comment._id,
       { revision: decision.revision, status: comment.status },
@@ -266,6 +262,15 @@ export class PostingService {
       },
       eventMeta('comments'),
     );
+  }
+
+  /**
+   * The count a status event carries: the thread's last count moved by this change, not a fresh
+   * count (a scan of the story per change); thread.count_changed, from the recount, is exact.
+   */
+  private async countAfter(comment: CommentRecord, status: CommentStatusChange): Promise<number> {
+    const thread = await this.threads.findExisting(comment.articleId);
+    return (thread.commentCount ?? 0) + (status === 'approved' ? 1 : 0) - (comment.status === 'approved' ? 1 : 0);
   }
 
   private recount(articleId: string): Promise<number> {
