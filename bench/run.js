@@ -11,9 +11,10 @@ const os = require('node:os');
 const path = require('node:path');
 const { parseArgs } = require('node:util');
 const { close: closeApi } = require('./lib/api');
-const { deleteTopics } = require('./lib/decisions');
+const { deleteTopics, waitForConsumers } = require('./lib/decisions');
 const { stopAll } = require('./lib/load');
 const { ProcessSampler, pidListeningOn } = require('./lib/procs');
+const metrics = require('./lib/metrics');
 const { probeThreadsNeeded } = require('./lib/probe');
 const { seed } = require('./lib/seed');
 const { table, fmt } = require('./lib/stats');
@@ -134,10 +135,24 @@ function printScenario(name, result) {
   if (result.big) {
     console.log(
       table(
-        ['thread', 'pages read', 'p50 ms', 'p99 ms', 'max ms'],
-        [result.big, result.small].map((t) => [`${t.comments} comments${t.wholeThread === false ? ' (time budget spent before the end)' : ''}`, t.pages, fmt(t.latencyMs.p50, 2), fmt(t.latencyMs.p99, 2), fmt(t.latencyMs.max, 1)]),
+        ['thread', 'cache', 'pages read', 'p50 ms', 'p99 ms', 'max ms'],
+        [result.big, result.small].flatMap((t) => [
+          [`${t.comments} comments${t.wholeThread === false ? ' (time budget spent before the end)' : ''}`, 'cold', t.pages, fmt(t.latencyMs.p50, 2), fmt(t.latencyMs.p99, 2), fmt(t.latencyMs.max, 1)],
+          ['', 'warm', t.warmPages ?? t.pages, fmt(t.warmLatencyMs.p50, 2), fmt(t.warmLatencyMs.p99, 2), fmt(t.warmLatencyMs.max, 1)],
+        ]),
       ),
     );
+  }
+  const db = result.database;
+  if (db && db.commands) {
+    console.log(
+      `database commands during the scenario: ${db.commands}` +
+        (db.comments ? `; comments reviewed by moderation: ${db.comments}, ${fmt(db.commandsPerComment)} commands per comment` : ''),
+    );
+    const rows = Object.entries(db.services).flatMap(([service, s]) =>
+      s.top.slice(0, 6).map((o, i) => [i ? '' : `${service} (${s.commands}, ${fmt(s.seconds)} s)`, o.op, o.commands, db.comments ? fmt(o.commands / db.comments, 2) : '', fmt((o.seconds / o.commands) * 1000, 2)]),
+    );
+    console.log(table(['service (commands, seconds waited)', 'collection command', 'commands', 'per comment', 'ms each'], rows));
   }
   console.log(
     table(
@@ -171,13 +186,17 @@ function targets(results) {
   add('reads only: thread reads/s >= 8000', reads, reads && `${okRate(reads)}/s`, reads && okRate(reads) >= 8000);
   add('reads only: p99 <= 20 ms', reads, reads && p99(reads), reads && p99Met(reads, 20));
   const p = results.pages;
-  // "As fast as": the big thread's median page within 20% (+1 ms of timer noise) of the small one's, its p99 within 50% (+2 ms).
-  add(
-    `pages: ${p ? p.big.comments : 'big'}-comment thread as fast as ${p ? p.small.comments : 'small'} (p50 <= 1.2x+1, p99 <= 1.5x+2 ms)`,
-    p,
-    p && `p50 ${p.big.latencyMs.p50} vs ${p.small.latencyMs.p50} ms, p99 ${p.big.latencyMs.p99} vs ${p.small.latencyMs.p99} ms`,
-    p && p.big.latencyMs.p50 <= 1.2 * p.small.latencyMs.p50 + 1 && p.big.latencyMs.p99 <= 1.5 * p.small.latencyMs.p99 + 2,
-  );
+  // "As fast as", at equal cache state: the big thread's median page within 20% (+1 ms of timer
+  // noise) of the small one's, its p99 within 50% (+2 ms); cold pages and warm pages alike.
+  const asFast = (big, small) => big.p50 <= 1.2 * small.p50 + 1 && big.p99 <= 1.5 * small.p99 + 2;
+  for (const [state, key] of [['cold', 'latencyMs'], ['warm', 'warmLatencyMs']]) {
+    add(
+      `pages (${state}): ${p ? p.big.comments : 'big'}-comment thread as fast as ${p ? p.small.comments : 'small'} (p50 <= 1.2x+1, p99 <= 1.5x+2 ms)`,
+      p,
+      p && `p50 ${p.big[key].p50} vs ${p.small[key].p50} ms, p99 ${p.big[key].p99} vs ${p.small[key].p99} ms`,
+      p && p.big.wholeThread && asFast(p.big[key], p.small[key]),
+    );
+  }
   const b = results.burst;
   add(
     'burst: no accepted comment lost (decided once, in its thread once)',
@@ -251,13 +270,22 @@ async function main() {
     ctx = { opts, run, seed: seeded, results: {}, probeThreadsUsed: 0, seedSeconds: Math.round((Date.now() - seedStarted) / 100) / 10 };
     for (const name of ORDER.filter((s) => opts.scenarios.includes(s))) {
       if (aborted) break;
+      if (run.started) {
+        // Each scenario starts on a quiet system: the consumers have handled what came before
+        // (seeding, the previous scenario's backlog), else its figures include that work.
+        const waitStarted = Date.now();
+        const lag = await waitForConsumers(run.kafkaBrokers, ['articles', 'comments', 'moderation'].map((s) => `${s}-bench-${run.runId}`), 180_000);
+        log(`consumers ${lag === 0 ? 'caught up' : `still ${lag ?? '?'} events behind`} after ${((Date.now() - waitStarted) / 1000).toFixed(1)} s`);
+      }
       log(`scenario ${name}…`);
       const sampler = new ProcessSampler(groups);
+      const metricsBefore = await metrics.scrape(run);
       sampler.start();
       const began = Date.now();
       const result = await scenarios[name](ctx);
       result.seconds = Math.round((Date.now() - began) / 100) / 10;
       result.processes = sampler.stop();
+      result.database = metrics.difference(metricsBefore, await metrics.scrape(run));
       if (aborted) break; // the system was stopped under it: its figures mean nothing
       ctx.results[name] = result;
       printScenario(name, result);

@@ -116,4 +116,40 @@ async function deleteTopics(brokers, topicPrefix) {
   }
 }
 
-module.exports = { DecisionWatcher, deleteTopics };
+/**
+ * How many events the services' consumer groups still have to handle (end offset minus committed
+ * offset, over every partition of the topics each group committed on).
+ */
+async function consumerLag(brokers, groupIds) {
+  const kafka = new Kafka({ clientId: 'bench', brokers: brokers.split(','), logLevel: logLevel.NOTHING });
+  const admin = kafka.admin();
+  await admin.connect();
+  try {
+    let lag = 0;
+    const ends = new Map();
+    for (const groupId of groupIds) {
+      for (const { topic, partitions } of await admin.fetchOffsets({ groupId })) {
+        if (!ends.has(topic)) ends.set(topic, new Map((await admin.fetchTopicOffsets(topic)).map((p) => [p.partition, p])));
+        for (const { partition, offset } of partitions) {
+          const end = ends.get(topic).get(partition);
+          if (end) lag += Number(end.high) - Math.max(Number(offset), Number(end.low));
+        }
+      }
+    }
+    return lag;
+  } finally {
+    await admin.disconnect();
+  }
+}
+
+/** Waits (up to boundMs) until the consumer groups have nothing left to handle; the lag at the end. */
+async function waitForConsumers(brokers, groupIds, boundMs) {
+  const deadline = Date.now() + boundMs;
+  for (;;) {
+    const lag = await consumerLag(brokers, groupIds).catch(() => null);
+    if (lag === 0 || Date.now() >= deadline) return lag;
+    await new Promise((resolve) => setTimeout(resolve, 500));
+  }
+}
+
+module.exports = { DecisionWatcher, deleteTopics, consumerLag, waitForConsumers };

@@ -4,7 +4,7 @@ import { FastifyAdapter, NestFastifyApplication } from '@nestjs/platform-fastify
 import { Logger } from 'nestjs-pino';
 import { ConfigError, BaseConfig } from '@app/config';
 import { connectEventConsumer } from '@app/kafka';
-import { correlationIdFrom, CORRELATION_HEADER } from '@app/observability';
+import { collectProcessMetrics, correlationIdFrom, CORRELATION_HEADER, httpRequestSeconds } from '@app/observability';
 import { DomainError } from '@app/contracts';
 import { MAX_BODY_DEPTH, nestsDeeperThan } from './body-depth';
 import { CorrelationInterceptor } from './correlation.interceptor';
@@ -57,6 +57,13 @@ export async function bootstrap(module: Type<unknown>, options: BootstrapOptions
       const id = correlationIdFrom(request.headers[CORRELATION_HEADER]);
       request.headers[CORRELATION_HEADER] = id;
       void reply.header(CORRELATION_HEADER, id);
+      done();
+    });
+    // Every answer is timed by route pattern, those of hooks that answer early (the gateway's cache) included.
+    collectProcessMetrics();
+    adapter.getInstance().addHook('onResponse', (request, reply, done) => {
+      const route = request.routeOptions?.url ?? 'unmatched';
+      httpRequestSeconds.observe({ method: request.method, route, status: String(reply.statusCode) }, reply.elapsedTime / 1000);
       done();
     });
     // Refused before validation: the recursive validators would overflow the stack (a 500).

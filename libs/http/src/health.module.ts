@@ -1,5 +1,6 @@
 import { Controller, DynamicModule, Get, Inject, Module, ModuleMetadata } from '@nestjs/common';
 import { ApiExcludeController } from '@nestjs/swagger';
+import { MetricsController } from './metrics.controller';
 import { Public } from './public.decorator';
 import { HealthCheck, HealthCheckService, HealthIndicatorFunction, TerminusModule } from '@nestjs/terminus';
 
@@ -32,13 +33,14 @@ export interface HealthModuleOptions extends Pick<ModuleMetadata, 'imports'> {
   readiness: (...deps: never[]) => HealthIndicatorFunction[];
 }
 
+/** The operators' endpoints: /health/live, /health/ready and /metrics. */
 @Module({})
 export class HealthModule {
   static forRoot(options: HealthModuleOptions): DynamicModule {
     return {
       module: HealthModule,
       imports: [TerminusModule.forRoot({ logger: false }), ...(options.imports ?? [])],
-      controllers: [HealthController],
+      controllers: [HealthController, MetricsController],
       providers: [{ provide: READINESS_CHECKS, inject: options.inject as never[], useFactory: options.readiness }],
     };
   }

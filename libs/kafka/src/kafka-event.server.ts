@@ -4,7 +4,7 @@ import { Consumer, EachBatchPayload, IHeaders, KafkaMessage } from 'kafkajs';
 import { lastValueFrom } from 'rxjs';
 import { deadLetterTopic, isEventType, parseEvent, topicOf } from '@app/contracts';
 import { ServiceConfig } from '@app/config';
-import { runWithCorrelation } from '@app/observability';
+import { eventHandlingSeconds, eventsHandled, runWithCorrelation } from '@app/observability';
 import { EventPublisher } from './event-publisher';
 import { KafkaClient } from './kafka.client';
 import { KafkaEventContext } from './kafka-event.context';
@@ -170,11 +170,14 @@ export class KafkaEventServer extends Server implements CustomTransportStrategy 
 
     const context = new KafkaEventContext([topic, partition, message.offset, heartbeat]);
     const attempts = this.config.KAFKA_HANDLER_ATTEMPTS;
+    const timer = eventHandlingSeconds.startTimer({ type: event.type });
     for (let attempt = 1, outage = 0; ; attempt++) {
       try {
         await runWithCorrelation({ correlationId: event.correlationId, causationId: event.id }, async () => {
           await lastValueFrom(this.transformToObservable(await handler(event, context)), { defaultValue: undefined });
         });
+        timer();
+        eventsHandled.inc({ type: event.type, outcome: 'ok' });
         return;
       } catch (error) {
         const reason = error instanceof Error ? error.message : String(error);
@@ -188,7 +191,9 @@ export class KafkaEventServer extends Server implements CustomTransportStrategy 
           await this.backoff(Math.min(outage, 6), heartbeat);
           continue;
         }
+        eventsHandled.inc({ type: event.type, outcome: 'failed_attempt' });
         if (attempt >= attempts) {
+          eventsHandled.inc({ type: event.type, outcome: 'dead_lettered' });
           this.log.error({ msg: 'handler failed for good, dead-lettering', type: event.type, eventId: event.id, attempts, error: reason });
           return this.deadLetter(topic, partition, message, 'handler_failed', reason, attempt);
         }

@@ -1,2 +1,3 @@
 export * from './correlation';
 export * from './logger.module';
+export * from './metrics';

@@ -25,8 +25,8 @@ export class LoggerModule {
               },
               genReqId: (req) => correlationIdFrom(req.headers[CORRELATION_HEADER]),
               customAttributeKeys: { reqId: 'correlationId' },
-              // Health probes every few seconds would drown the log.
-              autoLogging: { ignore: (req) => (req.url ?? '').startsWith('/health') },
+              // Health probes and metric scrapes every few seconds would drown the log.
+              autoLogging: { ignore: (req) => /^\/(health|metrics)(\/|\?|$)/.test(req.url ?? '') },
               redact: ['req.headers.authorization', 'req.headers.cookie'],
               serializers: {
                 req: (req: { method: string; url: string }) => ({ method: req.method, url: req.url }),

@@ -2,6 +2,7 @@ import { Global, Module } from '@nestjs/common';
 import { GatewayConfig } from '../gateway.config';
 import { ThreadCache } from './thread-cache';
 import { ThreadCacheListener } from './thread-cache.listener';
+import { exposeThreadCacheMetrics } from './thread-cache.metrics';
 
 @Global()
 @Module({
@@ -9,8 +10,11 @@ import { ThreadCacheListener } from './thread-cache.listener';
     {
       provide: ThreadCache,
       inject: [GatewayConfig],
-      useFactory: (config: GatewayConfig) =>
-        new ThreadCache({ maxStories: config.THREAD_CACHE_MAX_STORIES, maxAgeMs: config.THREAD_CACHE_MAX_AGE_MS }),
+      useFactory: (config: GatewayConfig) => {
+        const cache = new ThreadCache({ maxStories: config.THREAD_CACHE_MAX_STORIES, maxAgeMs: config.THREAD_CACHE_MAX_AGE_MS });
+        exposeThreadCacheMetrics(cache);
+        return cache;
+      },
     },
     ThreadCacheListener,
   ],
