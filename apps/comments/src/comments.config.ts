@@ -62,4 +62,16 @@ export class CommentsConfig extends DatabaseServiceConfig {
   @Min(0)
   @Max(10_000_000)
   THREAD_READ_MODEL_MAX_COMMENTS: number = 200_000;
+
+  /** Thread documents held in memory for posts and reads (see ThreadStateCache); 0 reads them from the database each time. */
+  @IsInt()
+  @Min(0)
+  @Max(1_000_000)
+  THREAD_STATE_CACHE_MAX_THREADS: number = 20_000;
+
+  /** The oldest thread document used from memory, in case changes went unheard. */
+  @IsInt()
+  @Min(0)
+  @Max(600_000)
+  THREAD_STATE_CACHE_MAX_AGE_MS: number = 5_000;
 }

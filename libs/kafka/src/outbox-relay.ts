@@ -6,6 +6,11 @@ import { EventPublisher } from './event-publisher';
 export interface PendingOutbox {
   id: string;
   events: EventEnvelope<unknown>[];
+  /**
+   * The document's version (its updatedAt) when `events` was its whole outbox, when the writer
+   * knows it: a store may then clear the outbox without reading the document again.
+   */
+  version?: Date;
 }
 
 /** Where a service keeps events next to the state they announce (see libs/persistence). */

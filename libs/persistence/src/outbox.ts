@@ -48,10 +48,19 @@ export const appendToOutbox = <S extends object>(update: { $set: S }, events: Ev
  * pending for good). So published events are removed only from documents that have been quiet
  * for `quietMs` and only if still unchanged (`updatedAt`) when written; until then this process
  * remembers what it published, so a poll does not publish it again.
+ *
+ * When the writer said which version of the document its events were the whole outbox of
+ * (PendingOutbox.version), clearing costs one conditional update once that version is quiet, with
+ * no read: a newer version handed over meanwhile replaces it (its own clearing covers both), and a
+ * version changed by another process is left to the poller, which reads before it clears.
  */
 export class MongooseOutboxStore implements OutboxStore {
   /** Event id → when this process had it acknowledged; forgotten once removed from its document. */
   private readonly published = new Map<string, number>();
+  /** Document id → the version to clear once quiet, and the events that were its whole outbox. */
+  private readonly due = new Map<string, { version: number; eventIds: string[] }>();
+  private sweeper?: NodeJS.Timeout;
+  private sweeping?: Promise<void>;
 
   constructor(
     private readonly model: Model<WithOutbox & { _id: string }>,
@@ -66,11 +75,12 @@ export class MongooseOutboxStore implements OutboxStore {
       .lean<{ _id: string; outbox: EventEnvelope<unknown>[]; outboxAt?: Date }[]>();
     // The few pending documents are aged and ordered here rather than by the database (see
     // outboxPending): those with events still to publish first, oldest first; then those only
-    // waiting to be cleaned (markPublished cleans them once quiet).
+    // waiting to be cleaned (markPublished cleans them once quiet), unless a clearing is due already.
     const age = (doc: { outboxAt?: Date }) => doc.outboxAt?.getTime() ?? 0;
     return docs
       .filter((doc) => doc.outbox.length && age(doc) <= olderThan.getTime())
       .map((doc) => ({ id: String(doc._id), events: doc.outbox.filter((event) => !this.published.has(event.id)), at: age(doc) }))
+      .filter((doc) => doc.events.length || !this.due.has(doc.id))
       .sort((a, b) => Number(b.events.length > 0) - Number(a.events.length > 0) || a.at - b.at)
       .slice(0, limit)
       .map(({ id, events }) => ({ id, events }));
@@ -85,9 +95,57 @@ export class MongooseOutboxStore implements OutboxStore {
     if (!published.length) return;
     const now = Date.now();
     for (const { events } of published) for (const event of events) this.published.set(event.id, now);
-    // Per document, under the writers' lock: read it by _id (an `_id: { $in }` filter is not
-    // pushed down by FerretDB and would read the whole collection), then write it back only if
-    // quiet and unchanged. No writer of this process can slip in between.
+    const unversioned: PendingOutbox[] = [];
+    for (const pending of published) {
+      if (!pending.version) {
+        unversioned.push(pending);
+        continue;
+      }
+      const version = pending.version.getTime();
+      const earlier = this.due.get(pending.id);
+      if (!earlier || earlier.version <= version) this.due.set(pending.id, { version, eventIds: pending.events.map((event) => event.id) });
+    }
+    if (this.due.size) this.sweeper ??= setTimeout(() => void this.sweep(), this.quietMs).unref();
+    if (unversioned.length) await this.clean(unversioned, now);
+    // Ids of events whose document went away meanwhile must not pile up.
+    for (const [id, at] of this.published) if (now - at > 3_600_000) this.published.delete(id);
+  }
+
+  /** Clears every due version that has been quiet long enough: one conditional update each, no read. */
+  async sweep(): Promise<void> {
+    this.sweeper = undefined;
+    if (this.sweeping) return this.sweeping;
+    this.sweeping = (async () => {
+      const quietBefore = Date.now() - this.quietMs;
+      const ready = [...this.due].filter(([, due]) => due.version <= quietBefore);
+      for (let i = 0; i < ready.length; i += 64) {
+        await Promise.all(
+          ready.slice(i, i + 64).map(([id, due]) =>
+            this.writes.run(id, async () => {
+              if (this.due.get(id) !== due) return; // a newer version came meanwhile: it is cleared instead
+              if (!due.eventIds.every((eventId) => this.published.has(eventId))) return void this.due.delete(id);
+              const result = await this.model.updateOne(
+                { _id: id, updatedAt: new Date(due.version) } as never,
+                { $set: { outbox: [] }, $unset: { outboxAt: 1, outboxPending: 1 } },
+              );
+              if (this.due.get(id) === due) this.due.delete(id);
+              // Not matched: another process changed the document; the poller reads it and cleans it.
+              if (result.matchedCount) for (const eventId of due.eventIds) this.published.delete(eventId);
+            }).catch(() => undefined), // left due: the next sweep tries again
+          ),
+        );
+      }
+    })().finally(() => {
+      this.sweeping = undefined;
+      if (this.due.size) this.sweeper ??= setTimeout(() => void this.sweep(), this.quietMs / 2).unref();
+    });
+    return this.sweeping;
+  }
+
+  /** Per document, under the writers' lock: read it, then write it back only if quiet and unchanged. */
+  private async clean(published: PendingOutbox[], now: number): Promise<void> {
+    // Read by _id (an `_id: { $in }` filter is not pushed down by FerretDB and would read the
+    // whole collection). No writer of this process can slip in between.
     const cleaned: string[] = [];
     await Promise.all(
       published.map(({ id }) =>
@@ -110,7 +168,5 @@ export class MongooseOutboxStore implements OutboxStore {
       ),
     );
     for (const id of cleaned) this.published.delete(id);
-    // Ids of events whose document went away meanwhile must not pile up.
-    for (const [id, at] of this.published) if (now - at > 3_600_000) this.published.delete(id);
   }
 }

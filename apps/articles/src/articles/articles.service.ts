@@ -59,7 +59,7 @@ export class ArticlesService {
         updatedBy: actor,
         outbox: [event],
       });
-      this.outbox.publishSoon({ id, events: doc.outbox });
+      this.outbox.publishSoon({ id, events: doc.outbox, version: doc.updatedAt });
       return toArticleView(doc);
     } catch (error) {
       if (error instanceof SlugTakenError) throw slugTaken(input.slug);
@@ -127,7 +127,7 @@ export class ArticlesService {
     try {
       const updated = await this.repository.updateAtRevision(id, revision, set, events);
       if (!updated) throw concurrentUpdate(id);
-      this.outbox.publishSoon({ id, events: updated.outbox });
+      this.outbox.publishSoon({ id, events: updated.outbox, version: updated.updatedAt });
       return updated;
     } catch (error) {
       if (error instanceof SlugTakenError) throw slugTaken(String(set.slug));

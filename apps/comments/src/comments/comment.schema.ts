@@ -32,6 +32,8 @@ export interface CommentDocument {
   placeholder?: boolean;
   outbox: EventEnvelope<unknown>[];
   outboxAt?: Date;
+  /** Set by every write (schema timestamps): the version the outbox cleaning is conditional on. */
+  updatedAt?: Date;
 }
 
 export const COMMENT_MODEL = 'Comment';

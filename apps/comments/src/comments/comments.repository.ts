@@ -38,24 +38,23 @@ export class CommentsRepository implements OnModuleInit {
   }
 
   /**
-   * Inserts the comments that are not there yet and returns those it inserted. A comment whose
-   * (articleId, importKey) exists already (a concurrent import of the same batch) is skipped.
+   * Inserts the comments that are not there yet and returns those it inserted, as stored (with
+   * their updatedAt). A comment whose (articleId, importKey) exists already (a concurrent import
+   * of the same batch) is skipped.
    */
   async insertNew(comments: CommentDocument[]): Promise<CommentDocument[]> {
     if (!comments.length) return [];
     const now = new Date();
+    const stored = comments.map((comment) => ({ ...comment, ...(comment.outbox.length ? pendingOutbox(now) : {}), createdAt: now, updatedAt: now }));
     try {
       // The driver's insertMany: one round trip, and with ordered: false every comment is tried.
-      await this.model.collection.insertMany(
-        comments.map((comment) => ({ ...comment, ...(comment.outbox.length ? pendingOutbox(now) : {}), createdAt: now, updatedAt: now })) as never[],
-        { ordered: false },
-      );
-      return comments;
+      await this.model.collection.insertMany(stored as never[], { ordered: false });
+      return stored;
     } catch (error) {
       const writeErrors = duplicateOnly(error);
       if (!writeErrors) throw error;
       const failed = new Set(writeErrors.map((e) => e.index));
-      return comments.filter((_, index) => !failed.has(index));
+      return stored.filter((_, index) => !failed.has(index));
     }
   }
 

@@ -1,5 +1,6 @@
 import { CommentsConfig } from '../comments.config';
 import { CommentRecord, CommentsRepository } from './comments.repository';
+import { ThreadStateCache } from '../threads/thread-state.cache';
 import { ThreadReadModel } from './thread-read.model';
 
 const at = (minute: number) => new Date(Date.UTC(2026, 0, 1, 0, minute));
@@ -15,7 +16,7 @@ function setup(maxComments = 1_000) {
     pageApproved: jest.fn(async () => []),
   };
   const config = { KAFKA_BROKERS: ['127.0.0.1:1'], KAFKA_TOPIC_PREFIX: '', THREAD_READ_MODEL_MAX_COMMENTS: maxComments } as unknown as CommentsConfig;
-  const model = new ThreadReadModel(repository as unknown as CommentsRepository, config);
+  const model = new ThreadReadModel(repository as unknown as CommentsRepository, config, new ThreadStateCache({ maxThreads: 0, maxAgeMs: 0 }));
   (model as unknown as { reset: (live: boolean) => void }).reset(true);
   return { model, repository, stories };
 }

@@ -2,6 +2,7 @@ import { Injectable, OnApplicationBootstrap, OnApplicationShutdown } from '@nest
 import { changesThreadRead, TOPICS } from '@app/contracts';
 import { BroadcastListener, KafkaClient } from '@app/kafka';
 import { CommentsConfig } from '../comments.config';
+import { ThreadStateCache } from '../threads/thread-state.cache';
 import { CommentRecord, CommentsRepository } from './comments.repository';
 
 /** A story's visible comments, oldest first (postedAt, then id). */
@@ -27,15 +28,27 @@ export class ThreadReadModel implements OnApplicationBootstrap, OnApplicationShu
   constructor(
     private readonly repository: CommentsRepository,
     private readonly config: CommentsConfig,
+    /** Thread documents are trusted on the same terms, so this listener keeps them too. */
+    private readonly threads: ThreadStateCache,
   ) {
     this.listener = new BroadcastListener(new KafkaClient('comments', config.KAFKA_BROKERS), {
       topics: [config.KAFKA_TOPIC_PREFIX + TOPICS.COMMENTS],
       groupPrefix: `${config.KAFKA_GROUP_ID ?? 'comments'}.read-model`,
       onEvents: (events) => {
-        for (const event of events) if (event.key && changesThreadRead(event.type)) this.forget(event.key);
+        for (const event of events) {
+          if (!event.key || !changesThreadRead(event.type)) continue;
+          this.forget(event.key);
+          this.threads.forget(event.key);
+        }
       },
-      onLive: () => this.reset(config.THREAD_READ_MODEL_MAX_COMMENTS > 0),
-      onLost: () => this.reset(false),
+      onLive: () => {
+        this.reset(config.THREAD_READ_MODEL_MAX_COMMENTS > 0);
+        this.threads.setLive(true);
+      },
+      onLost: () => {
+        this.reset(false);
+        this.threads.setLive(false);
+      },
     });
   }
 

@@ -171,7 +171,7 @@ export class PostingService {
     );
     if (!saved) throw commentChangedMeanwhile(id);
     this.readModel.forget(comment.articleId);
-    this.outbox.publishSoon({ id, events: saved.outbox });
+    this.outbox.publishSoon({ id, events: saved.outbox, version: saved.updatedAt });
     if (comment.status === 'approved') await this.recount(comment.articleId);
     return toOwnView(saved);
   }
@@ -196,7 +196,7 @@ export class PostingService {
     );
     if (!saved) throw commentChangedMeanwhile(id);
     this.readModel.forget(comment.articleId);
-    this.outbox.publishSoon({ id, events: saved.outbox });
+    this.outbox.publishSoon({ id, events: saved.outbox, version: saved.updatedAt });
     if (comment.status === 'approved') await this.recount(comment.articleId);
   }
 
@@ -228,7 +228,7 @@ export class PostingService {
     // Changed meanwhile (an edit or another decision): the event server retries from fresh state.
     if (!saved) throw new Error(`comment ${comment._id} changed while applying a decision`);
     this.readModel.forget(comment.articleId);
-    this.outbox.publishSoon({ id: comment._id, events: saved.outbox });
+    this.outbox.publishSoon({ id: comment._id, events: saved.outbox, version: saved.updatedAt });
     if (delta !== 0) await this.recount(comment.articleId);
   }
 
@@ -269,7 +269,7 @@ export class PostingService {
    * count (a scan of the story per change); thread.count_changed, from the recount, is exact.
    */
   private async countAfter(comment: CommentRecord, status: CommentStatusChange): Promise<number> {
-    const thread = await this.threads.findExisting(comment.articleId);
+    const thread = await this.threads.findRecent(comment.articleId);
     return (thread.commentCount ?? 0) + (status === 'approved' ? 1 : 0) - (comment.status === 'approved' ? 1 : 0);
   }
 

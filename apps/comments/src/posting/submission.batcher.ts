@@ -64,7 +64,7 @@ export class SubmissionBatcher {
     const stored = new Set(inserted.map((comment) => comment._id));
     // Stored is durable: the events are in the documents. Publishing is waited for, briefly.
     const published = await this.outbox.publishNowMany(
-      inserted.map((comment) => ({ id: comment._id, events: comment.outbox })),
+      inserted.map((comment) => ({ id: comment._id, events: comment.outbox, version: comment.updatedAt })),
       this.options.publishTimeoutMs,
     );
     if (!published) this.log.warn({ msg: 'posts stored, publication left to the poller', comments: inserted.length });

@@ -1,8 +1,10 @@
 import { Module } from '@nestjs/common';
 import { MongooseModule } from '@nestjs/mongoose';
 import { ServiceConfig } from '@app/config';
+import { CommentsConfig } from '../comments.config';
 import { EventPublisher, OutboxRelay } from '@app/kafka';
 import { THREAD_CHANGE_MODEL, ThreadChangeSchema } from './thread-change.schema';
+import { ThreadStateCache } from './thread-state.cache';
 import { THREAD_MODEL, ThreadSchema } from './thread.schema';
 import { ThreadsConsumer } from './threads.consumer';
 import { ThreadsController } from './threads.controller';
@@ -23,12 +25,18 @@ import { ThreadsSweeper } from './threads.sweeper';
     ThreadsService,
     ThreadsSweeper,
     {
+      provide: ThreadStateCache,
+      inject: [CommentsConfig],
+      useFactory: (config: CommentsConfig) =>
+        new ThreadStateCache({ maxThreads: config.THREAD_STATE_CACHE_MAX_THREADS, maxAgeMs: config.THREAD_STATE_CACHE_MAX_AGE_MS }),
+    },
+    {
       provide: THREADS_OUTBOX,
       inject: [EventPublisher, ThreadsRepository, ServiceConfig],
       useFactory: (publisher: EventPublisher, repository: ThreadsRepository, config: ServiceConfig) =>
         new OutboxRelay('threads', publisher, repository.outboxStore, { pollMs: config.OUTBOX_POLL_MS }),
     },
   ],
-  exports: [ThreadsService],
+  exports: [ThreadsService, ThreadStateCache],
 })
 export class ThreadsModule {}

@@ -4,6 +4,7 @@ import { runWithCorrelation } from '@app/observability';
 import { ThreadChangeDocument } from './thread-change.schema';
 import { ThreadSnapshot } from './thread.schema';
 import { ThreadRecord, ThreadsRepository } from './threads.repository';
+import { ThreadStateCache } from './thread-state.cache';
 import { ThreadsService } from './threads.service';
 
 const DAY = 86_400_000;
@@ -82,7 +83,7 @@ const moderator: Actor = { id: 'mod-1', name: 'Mona Moderator', roles: ['moderat
 function setup() {
   const repository = new MemoryRepository();
   const relay = new RecordingRelay();
-  const service = new ThreadsService(repository as unknown as ThreadsRepository, relay as unknown as OutboxRelay);
+  const service = new ThreadsService(repository as unknown as ThreadsRepository, relay as unknown as OutboxRelay, new ThreadStateCache({ maxThreads: 0, maxAgeMs: 0 }));
   return { repository, relay, service };
 }
 

@@ -14,6 +14,7 @@ import { eventMeta, OutboxRelay } from '@app/kafka';
 import { RecountCoalescer } from './recount.coalescer';
 import { dueSteps, Lifecycle, manualSteps, nextTransitionAt, reschedule, scheduleFor, Step } from './thread.rules';
 import { changeIdOf, ThreadAuditEntry } from './thread-change.schema';
+import { ThreadStateCache } from './thread-state.cache';
 import { ThreadSnapshot } from './thread.schema';
 import { ThreadDetailView, toThreadDetailView } from './thread.view';
 import { threadNotFound, ThreadChangedMeanwhile, transitionRefused } from './threads.errors';
@@ -72,6 +73,7 @@ export class ThreadsService {
   constructor(
     private readonly repository: ThreadsRepository,
     @Inject(THREADS_OUTBOX) private readonly outbox: OutboxRelay,
+    private readonly cache: ThreadStateCache,
   ) {}
 
   /**
@@ -221,10 +223,21 @@ export class ThreadsService {
     return thread;
   }
 
-  /** A thread as readers may see it: 404 when there is none or its story is unpublished. */
+  /**
+   * A thread as readers may see it: 404 when there is none or its story is unpublished. From
+   * memory when recently read and unchanged since (see ThreadStateCache): posts and reads ask for
+   * it every time.
+   */
   async findReadable(articleId: string): Promise<ThreadRecord> {
-    const thread = await this.repository.findById(articleId);
+    const thread = await this.cache.get(articleId, () => this.repository.findById(articleId));
     if (!thread || thread.state === 'hidden') throw threadNotFound(articleId);
+    return thread;
+  }
+
+  /** The thread as recently read (see findReadable), whatever its state; 404 when there is none. */
+  async findRecent(articleId: string): Promise<ThreadRecord> {
+    const thread = await this.cache.get(articleId, () => this.load(articleId));
+    if (!thread) throw threadNotFound(articleId);
     return thread;
   }
 
@@ -299,6 +312,7 @@ export class ThreadsService {
     try {
       await this.repository.applySnapshot(base._id, change.snapshot);
     } finally {
+      this.cache.forget(base._id);
       this.outbox.publishSoon({ id, events: change.events });
     }
     return true;
@@ -314,6 +328,7 @@ export class ThreadsService {
     const latest = await this.repository.latestChange(articleId);
     if (!latest) return this.repository.findById(articleId);
     await this.repository.applySnapshot(articleId, latest.snapshot);
+    this.cache.forget(articleId);
     return { _id: articleId, ...latest.snapshot };
   }
 

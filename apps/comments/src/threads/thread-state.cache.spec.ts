@@ -1,0 +1,74 @@
+import { ThreadStateCache } from './thread-state.cache';
+import { ThreadRecord } from './threads.repository';
+
+const thread = (id: string, seq: number) => ({ _id: id, seq, state: 'open' }) as unknown as ThreadRecord;
+
+function setup(options = { maxThreads: 10, maxAgeMs: 1_000 }) {
+  let clock = 0;
+  const cache = new ThreadStateCache(options, () => clock);
+  const stored = new Map<string, ThreadRecord>([['a', thread('a', 1)], ['b', thread('b', 1)], ['c', thread('c', 1)]]);
+  const load = jest.fn(async (id: string) => stored.get(id) ?? null);
+  const get = (id: string) => cache.get(id, () => load(id));
+  return { cache, stored, load, get, tick: (ms: number) => (clock += ms) };
+}
+
+describe('ThreadStateCache', () => {
+  it('reads the database every time until the listener is live', async () => {
+    const { get, load } = setup();
+    await get('a');
+    await get('a');
+    expect(load).toHaveBeenCalledTimes(2);
+  });
+
+  it('once live, answers from memory until the thread changes, then loads it again', async () => {
+    const { cache, get, load, stored } = setup();
+    cache.setLive(true);
+    expect(await get('a')).toMatchObject({ seq: 1 });
+    expect(await get('a')).toMatchObject({ seq: 1 });
+    expect(load).toHaveBeenCalledTimes(1);
+    stored.set('a', thread('a', 2));
+    cache.forget('a');
+    expect(await get('a')).toMatchObject({ seq: 2 });
+    expect(load).toHaveBeenCalledTimes(2);
+  });
+
+  it('never keeps a load that a change overtook, and shares one load among concurrent reads', async () => {
+    const { cache, get, load, stored } = setup();
+    cache.setLive(true);
+    const [first, second] = [get('a'), get('a')];
+    cache.forget('a'); // the thread changed while it loaded
+    stored.set('a', thread('a', 2));
+    expect((await first)?.seq).toBe(1);
+    expect((await second)?.seq).toBe(1);
+    expect(load).toHaveBeenCalledTimes(1);
+    expect((await get('a'))?.seq).toBe(2);
+    expect(load).toHaveBeenCalledTimes(2);
+  });
+
+  it('does not keep a missing thread, nor anything past its age or beyond its size', async () => {
+    const { cache, get, load, tick } = setup({ maxThreads: 2, maxAgeMs: 1_000 });
+    cache.setLive(true);
+    expect(await get('nope')).toBeNull();
+    expect(await get('nope')).toBeNull();
+    expect(load).toHaveBeenCalledTimes(2);
+    await get('a');
+    tick(1_001);
+    await get('a');
+    expect(load).toHaveBeenCalledTimes(4);
+    await get('b');
+    await get('c'); // evicts a, the least recently read
+    expect(cache.size()).toBe(2);
+    await get('a');
+    expect(load).toHaveBeenCalledTimes(7);
+  });
+
+  it('forgets everything when the listener loses the broker', async () => {
+    const { cache, get, load } = setup();
+    cache.setLive(true);
+    await get('a');
+    cache.setLive(false);
+    await get('a');
+    expect(load).toHaveBeenCalledTimes(2);
+    expect(cache.size()).toBe(0);
+  });
+});

@@ -1,0 +1,73 @@
+import { EventEnvelope } from '@app/contracts';
+import { MongooseOutboxStore } from './outbox';
+
+const event = (id: string) => ({ id, type: 'comment.submitted' }) as unknown as EventEnvelope<unknown>;
+
+/** A stand-in for the mongoose model: records what the store asks of the database. */
+function fakeModel(docs: Record<string, { outbox: EventEnvelope<unknown>[]; updatedAt: Date; outboxPending?: boolean }>) {
+  const calls: string[] = [];
+  const model = {
+    find: jest.fn(() => ({
+      lean: async () => {
+        calls.push('find');
+        return Object.entries(docs)
+          .filter(([, doc]) => doc.outboxPending)
+          .map(([_id, doc]) => ({ _id, outbox: doc.outbox, outboxAt: new Date(0) }));
+      },
+    })),
+    findById: jest.fn((id: string) => ({
+      lean: async () => {
+        calls.push(`findById ${id}`);
+        return docs[id] ? { _id: id, ...docs[id] } : null;
+      },
+    })),
+    updateOne: jest.fn(async (filter: { _id: string; updatedAt: Date }) => {
+      calls.push(`updateOne ${filter._id}`);
+      const doc = docs[filter._id];
+      if (!doc || doc.updatedAt.getTime() !== filter.updatedAt.getTime()) return { matchedCount: 0 };
+      doc.outbox = [];
+      delete doc.outboxPending;
+      return { matchedCount: 1 };
+    }),
+  };
+  return { model, calls };
+}
+
+describe('MongooseOutboxStore, clearing by version', () => {
+  beforeEach(() => jest.useFakeTimers({ now: new Date('2026-01-01T00:00:10Z') }));
+  afterEach(() => jest.useRealTimers());
+
+  it('clears a version once quiet with one conditional update and no read; a newer version replaces an older one', async () => {
+    const v1 = new Date('2026-01-01T00:00:09Z');
+    const v2 = new Date('2026-01-01T00:00:09.500Z');
+    const docs = { c: { outbox: [event('e1'), event('e2')], updatedAt: v2, outboxPending: true } };
+    const { model, calls } = fakeModel(docs);
+    const store = new MongooseOutboxStore(model as never, 2_000);
+    await store.markPublished([{ id: 'c', events: [event('e1')], version: v1 }]);
+    await store.markPublished([{ id: 'c', events: [event('e1'), event('e2')], version: v2 }]);
+    expect(calls).toEqual([]); // nothing read, nothing written yet: the document is not quiet
+    // The poller meanwhile leaves it alone: its events are out and its clearing is due.
+    expect(await store.findPending(new Date(), 10)).toEqual([]);
+    jest.setSystemTime(new Date('2026-01-01T00:00:11.600Z'));
+    await store.sweep();
+    expect(calls).toEqual(['find', 'updateOne c']);
+    expect(model.updateOne).toHaveBeenCalledWith({ _id: 'c', updatedAt: v2 }, { $set: { outbox: [] }, $unset: { outboxAt: 1, outboxPending: 1 } });
+    expect(docs.c.outbox).toEqual([]);
+  });
+
+  it('leaves a document another process changed to the poller, which reads it and publishes nothing twice', async () => {
+    const v1 = new Date('2026-01-01T00:00:05Z');
+    const docs = { c: { outbox: [event('e1'), event('e9')], updatedAt: new Date('2026-01-01T00:00:06Z'), outboxPending: true } };
+    const { model } = fakeModel(docs);
+    const store = new MongooseOutboxStore(model as never, 2_000);
+    await store.markPublished([{ id: 'c', events: [event('e1')], version: v1 }]);
+    await store.sweep();
+    expect(docs.c.outbox.map((e) => e.id)).toEqual(['e1', 'e9']); // not matched: changed since
+    // The poller finds it; only the event this process did not publish is to be sent.
+    const pending = await store.findPending(new Date(), 10);
+    expect(pending).toEqual([{ id: 'c', events: [event('e9')] }]);
+    await store.markPublished(pending);
+    expect(model.findById).toHaveBeenCalledWith('c', { outbox: 1, updatedAt: 1 });
+    expect(docs.c.outbox).toEqual([]);
+  });
+});
