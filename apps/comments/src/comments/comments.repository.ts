@@ -96,11 +96,16 @@ export class CommentsRepository implements OnModuleInit {
    */
   updateIf(
     id: string,
-    expected: { revision: number; status: string },
+    expected: { revision: number; status: string; articleId?: string },
     set: Partial<CommentDocument>,
     events: EventEnvelope<unknown>[],
   ): Promise<CommentDocument | null> {
-    const filter = { _id: id, status: expected.status, revision: expected.revision === 1 ? { $in: [1, null] } : expected.revision };
+    const filter = {
+      _id: id,
+      status: expected.status,
+      revision: expected.revision === 1 ? { $in: [1, null] } : expected.revision,
+      ...(expected.articleId ? { articleId: expected.articleId } : {}),
+    };
     const update = appendToOutbox({ $set: set }, events);
     return this.writes.run(id, () => this.model.findOneAndUpdate(filter as never, update, { returnDocument: 'after' }).lean<CommentDocument>());
   }

@@ -205,6 +205,7 @@ export class PostingService {
    * newer than the last decision applied, so redelivered or stale decisions change nothing.
    */
   async applyDecision(decision: ModerationDecidedPayload): Promise<void> {
+    if (await this.decidePending(decision)) return;
     const comment = await this.comments.findById(decision.commentId);
     // A comment is stored before its revision is announced, so a decision on a comment or a
     // revision not here yet is out of order or bogus: thrown, it is retried and then
@@ -230,6 +231,31 @@ export class PostingService {
     this.readModel.forget(comment.articleId);
     this.outbox.publishSoon({ id: comment._id, events: saved.outbox, version: saved.updatedAt });
     if (delta !== 0) await this.recount(comment.articleId);
+  }
+
+  /**
+   * The common case in one write, no read: the comment is pending at the decided revision, so no
+   * decision on that revision has been applied (decisions never set pending; an edit makes a new
+   * revision). False when it is not so; applyDecision then reads the comment and decides.
+   */
+  private async decidePending(decision: ModerationDecidedPayload): Promise<boolean> {
+    const pending = { _id: decision.commentId, articleId: decision.articleId, revision: decision.revision, status: 'pending' } as CommentRecord;
+    const status = STATUS_OF[decision.decision];
+    // No thread (a bogus decision, or the database away): the full path says what is wrong.
+    const count = await this.countAfter(pending, status).catch(() => null);
+    if (count === null) return false;
+    const event = this.statusEvent(pending, status, decision.reason, count, decision.moderator);
+    const saved = await this.comments.updateIf(
+      decision.commentId,
+      { revision: decision.revision, status: 'pending', articleId: decision.articleId },
+      { status, statusReason: decision.reason, decidedAt: decision.decidedAt },
+      [event],
+    );
+    if (!saved) return false;
+    this.readModel.forget(decision.articleId);
+    this.outbox.publishSoon({ id: saved._id, events: saved.outbox, version: saved.updatedAt });
+    if (status === 'approved') await this.recount(decision.articleId);
+    return true;
   }
 
   private async assertThreadAccepts(articleId: string, now: Date): Promise<void> {
