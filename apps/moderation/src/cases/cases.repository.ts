@@ -18,6 +18,9 @@ export interface QueueFilter {
   limit: number;
 }
 
+/** A case's latest journal entry, as commit() plans against it. */
+export type LatestEntry = Pick<CaseEntryDocument, '_id' | 'seq' | 'state'>;
+
 export type StatusCounts = Record<CaseStatus, number>;
 
 export const emptyCounts = (): StatusCounts => ({ held: 0, approved: 0, rejected: 0, reported: 0, deleted: 0 });
@@ -43,8 +46,8 @@ export class CasesRepository implements OnModuleInit {
   }
 
   /** The case's latest journal entry: the truth the projection may lag behind. */
-  latest(caseId: string): Promise<Pick<CaseEntryDocument, '_id' | 'seq' | 'state'> | null> {
-    return this.entries.findOne({ caseId }, { seq: 1, state: 1 }).sort({ seq: -1 }).lean<Pick<CaseEntryDocument, '_id' | 'seq' | 'state'>>();
+  latest(caseId: string): Promise<LatestEntry | null> {
+    return this.entries.findOne({ caseId }, { seq: 1, state: 1 }).sort({ seq: -1 }).lean<LatestEntry>();
   }
 
   /**

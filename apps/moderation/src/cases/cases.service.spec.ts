@@ -19,9 +19,14 @@ import { CasesService } from './cases.service';
 class MemoryCases {
   readonly entries: CaseEntryDocument[] = [];
   readonly cases = new Map<string, CaseDocument>();
+  /** Journal reads (latest), to see which commits needed one. */
+  reads = 0;
+  /** Projections to fail, as a crash between commit and projection would leave them. */
+  failProjections = 0;
   private readonly tick = () => new Promise((resolve) => setImmediate(resolve));
 
   async latest(caseId: string) {
+    this.reads++;
     await this.tick();
     const mine = this.entries.filter((e) => e.caseId === caseId).sort((a, b) => b.seq - a.seq);
     return mine[0] ? structuredClone(mine[0]) : null;
@@ -39,6 +44,7 @@ class MemoryCases {
   }
 
   async project(seq: number, state: CaseState) {
+    if (this.failProjections > 0 && this.failProjections--) throw new Error('crashed before projecting');
     const existing = this.cases.get(state.commentId);
     if (existing && existing.seq >= seq) return 'unchanged' as const;
     const { commentId, author, ...rest } = state;
@@ -177,6 +183,43 @@ describe('CasesService', () => {
     ]);
     expect((await service.history(input.commentId)).history.map((h) => h.type)).toEqual(['submitted', 'rule_verdict', 'edited', 'rule_verdict']);
     expect(memory.entries).toHaveLength(2);
+  });
+
+  it('commits a first revision without reading the journal, and a redelivery still re-projects what a crash left behind', async () => {
+    const { service, story, decided, memory } = setup();
+    const input = submission(story(), 'First words here');
+    memory.failProjections = 1;
+    await expect(service.review(input)).rejects.toThrow('crashed before projecting');
+    expect(memory.reads).toBe(0);
+    expect(memory.entries).toHaveLength(1);
+    expect(memory.cases.has(input.commentId)).toBe(false);
+
+    // The redelivered submission: its guessed insert is refused, the re-read plan changes nothing, the projection is repaired.
+    await service.review(input);
+    expect(memory.reads).toBe(1);
+    expect(memory.entries).toHaveLength(1);
+    expect(memory.cases.get(input.commentId)).toMatchObject({ seq: 1, status: 'approved' });
+    expect(decided()).toHaveLength(1);
+  });
+
+  it('decides once when the same first revision is delivered twice at the same moment', async () => {
+    const { service, story, decided, memory } = setup();
+    const input = submission(story(), 'Said twice at once');
+    await Promise.all([service.review(input), service.review(input)]);
+    expect(memory.entries.map((e) => e.seq)).toEqual([1]);
+    expect(decided()).toHaveLength(1);
+    expect(memory.cases.get(input.commentId)).toMatchObject({ seq: 1 });
+  });
+
+  it('reads the journal before reviewing an edit, whose case exists', async () => {
+    const { service, story, decided, memory } = setup();
+    const input = submission(story(), 'Before the edit');
+    await service.review(input);
+    expect(memory.reads).toBe(0);
+    await service.review({ ...input, revision: 2, body: 'After the edit' });
+    // One read to plan the edit, one to check the projection caught up with the journal.
+    expect(memory.reads).toBe(2);
+    expect(decided().map((d) => d.revision)).toEqual([1, 2]);
   });
 
   it('holds on a pre-moderated story, an unknown story, a sanctioned reader and a new commenter', async () => {

@@ -23,7 +23,7 @@ import { CaseChange, decideByModerator, deleteComment, importComment, report, re
 import { CaseDocument, CaseEntryDocument, CaseState } from './case.schema';
 import { CaseView, QueueItem, toCaseView, toQueueItem } from './case.view';
 import { alreadyDecided, busy, commentNotFound, invalidCursor, invalidRange, revisionChanged } from './cases.errors';
-import { CasesRepository, emptyCounts, StatusCounts } from './cases.repository';
+import { CasesRepository, emptyCounts, LatestEntry, StatusCounts } from './cases.repository';
 
 export const CASES_OUTBOX = Symbol('CASES_OUTBOX');
 
@@ -73,20 +73,30 @@ export class CasesService {
     // The rules' inputs are read while the case is: one round trip less per comment (a duplicate wastes them).
     const inputs = this.underReview(submission);
     inputs.catch(() => undefined);
-    await this.commit(submission.commentId, async (current) => {
-      if (current && (current.revision >= submission.revision || current.status === 'deleted')) return null;
-      const verdict = review(await inputs, this.settings);
-      const change = reviewRevision(current, submission, verdict, new Date());
-      return change && { ...change, events: [this.decidedEvent(change.state)] };
-    });
+    // A first revision almost always opens its case: commit it without reading the journal first.
+    const guess = submission.revision === 1 ? null : undefined;
+    await this.commit(
+      submission.commentId,
+      async (current) => {
+        if (current && (current.revision >= submission.revision || current.status === 'deleted')) return null;
+        const verdict = review(await inputs, this.settings);
+        const change = reviewRevision(current, submission, verdict, new Date());
+        return change && { ...change, events: [this.decidedEvent(change.state)] };
+      },
+      guess,
+    );
   }
 
   /** comment.imported: the case is known (approved, as imported), so it can be reported and shown. */
   async recordImported(imported: CommentImportedPayload): Promise<void> {
-    await this.commit(imported.commentId, async (current) => {
-      const change = importComment(current, imported, new Date());
-      return change && { ...change, events: [] };
-    });
+    await this.commit(
+      imported.commentId,
+      async (current) => {
+        const change = importComment(current, imported, new Date());
+        return change && { ...change, events: [] };
+      },
+      null, // an imported comment is new, unless this is a redelivery
+    );
   }
 
   /** comment.deleted: its author deleted it; it leaves every queue. Unknown comments are ignored. */
@@ -208,12 +218,24 @@ export class CasesService {
    * next seq with its events. An insert refused as a duplicate means someone else changed the
    * case first: read again and re-plan (the plan may now refuse, e.g. already decided). Then the
    * projection is brought up to date and the events are handed to the relay.
+   *
+   * `guess`, when given, stands in for the first read (null: "the case does not exist yet"). Only
+   * a successful insert confirms it: a refused insert, or a plan that changes nothing, goes on
+   * with the journal's real latest entry, so a redelivery still changes nothing and still repairs
+   * the projection. A guess must be a state the plan does not throw on.
    */
-  private async commit(caseId: string, plan: (current: CaseState | null) => Promise<PlannedChange | null>): Promise<CaseState | null> {
-    for (let attempt = 1; attempt <= COMMIT_ATTEMPTS; attempt++) {
-      const latest = await this.repository.latest(caseId);
+  private async commit(
+    caseId: string,
+    plan: (current: CaseState | null) => Promise<PlannedChange | null>,
+    guess?: LatestEntry | null,
+  ): Promise<CaseState | null> {
+    // Attempt 0 is the guessed one: a wrong guess does not use up the attempts of real contention.
+    for (let attempt = guess === undefined ? 1 : 0; attempt <= COMMIT_ATTEMPTS; attempt++) {
+      const guessed = attempt === 0;
+      const latest = guessed ? (guess ?? null) : await this.repository.latest(caseId);
       const planned = await plan(latest?.state ?? null);
       if (!planned) {
+        if (guessed) continue;
         // Nothing to change; make sure a crash between commit and projection left nothing behind.
         if (latest) await this.project(caseId, latest);
         return latest?.state ?? null;
