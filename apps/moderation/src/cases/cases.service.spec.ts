@@ -80,7 +80,18 @@ class MemoryCases {
     return counts;
   }
 
+  async latestOf(authorId: string, exceptId: string, limit: number) {
+    return [...this.cases.values()]
+      .filter((c) => c.authorId === authorId && c._id !== exceptId)
+      .sort((a, b) => b.postedAt.getTime() - a.postedAt.getTime())
+      .slice(0, limit);
+  }
+
+  /** Precise counts asked for (when the latest cases could not tell). */
+  counts = 0;
+
   async countApproved(authorId: string, exceptId: string) {
+    this.counts++;
     return [...this.cases.values()].filter((c) => c.authorId === authorId && c._id !== exceptId && ['approved', 'reported'].includes(c.status)).length;
   }
 
@@ -236,6 +247,31 @@ describe('CasesService', () => {
     await service.review(submission(story(), 'Words while sanctioned', { author: veteran }));
     expect(decided().slice(2).map((d) => d.rule)).toEqual(['story_premoderation', 'unknown_story', 'author_premoderation']);
     expect(decided()[4]!.reason).toContain('premoderate sanction until lifted (flame wars)');
+  });
+
+  it("counts an author's approved comments precisely only when their latest cases cannot tell", async () => {
+    const { service, story, decided, memory } = setup({ MODERATION_NEW_COMMENTER_THRESHOLD: 2 } as Partial<ModerationConfig>);
+    const author = { id: 'prolific', name: 'Pro' };
+    const articleId = story();
+    const base = Date.now() - 86_400_000;
+    const past: string[] = [];
+    for (let i = 0; i < 52; i++) {
+      const old = submission(articleId, `old words number ${i}`, { author, at: new Date(base + i * 1000) });
+      await service.review(old);
+      past.push(old.commentId);
+    }
+    // Two approved comments long ago, then 50 held ones: the latest 50 show none approved.
+    past.forEach((id, i) => (memory.cases.get(id)!.status = i < 2 ? 'approved' : 'held'));
+    memory.counts = 0;
+    await service.review(submission(articleId, 'Clean words at last', { author }));
+    expect(memory.counts).toBe(1);
+    expect(decided().at(-1)).toMatchObject({ decision: 'approve', rule: 'clean' });
+
+    // Two approved among the latest settle it without a count.
+    memory.cases.get(past[51]!)!.status = 'approved';
+    await service.review(submission(articleId, 'More clean words', { author }));
+    expect(memory.counts).toBe(1);
+    expect(decided().at(-1)).toMatchObject({ decision: 'approve', rule: 'clean' });
   });
 
   it('rejects the same text from the same reader within the window as a repeat', async () => {

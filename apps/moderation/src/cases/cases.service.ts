@@ -19,6 +19,7 @@ import { RULE_SETTINGS } from '../rules/rule-settings';
 import { describeSanction } from '../sanctions/sanction.rules';
 import { SanctionsService } from '../sanctions/sanctions.service';
 import { StoriesService } from '../stories/stories.service';
+import { readAuthorHistory, RECENT_BODIES_LIMIT } from './author-history.rules';
 import { CaseChange, decideByModerator, deleteComment, importComment, report, reviewRevision } from './case.rules';
 import { CaseDocument, CaseEntryDocument, CaseState } from './case.schema';
 import { CaseView, QueueItem, toCaseView, toQueueItem } from './case.view';
@@ -280,26 +281,42 @@ export class CasesService {
   /** What the rules need, from moderation's own data only. */
   private async underReview(submission: CommentSubmittedPayload): Promise<CommentUnderReview> {
     const authorId = submission.author.id;
-    const since = new Date(submission.at.getTime() - this.config.MODERATION_REPEAT_WINDOW_SECONDS * 1000);
-    const [story, approvedCount, sanctions, recentBodies] = await Promise.all([
+    const [story, history, sanctions] = await Promise.all([
       this.storyOf(submission.articleId),
-      authorId && this.settings.newCommenterThreshold > 0 ? this.repository.countApproved(authorId, submission.commentId) : Promise.resolve(0),
+      authorId ? this.authorHistory(authorId, submission) : Promise.resolve({ approvedCount: 0, recentBodies: [] }),
       authorId ? this.sanctions.activeFor([authorId]) : Promise.resolve(new Map()),
-      authorId && this.config.MODERATION_REPEAT_WINDOW_SECONDS > 0
-        ? this.repository.recentBodies(authorId, since, submission.commentId)
-        : Promise.resolve([]),
     ]);
     const active = authorId ? sanctions.get(authorId) : undefined;
     return {
       body: submission.body,
       story: story ? { preModeration: Boolean(story.preModeration) } : null,
       author: {
-        approvedCount,
+        ...history,
         premoderated: Boolean(active?.length),
         ...(active?.length ? { premoderatedBecause: `the reader is under ${describeSanction(active[0]!)}` } : {}),
-        recentBodies,
       },
     };
+  }
+
+  /**
+   * The author's approved count and recent bodies, for the rules that are on. When both are, one
+   * query of the latest cases answers both, unless the count needs more than it holds.
+   */
+  private async authorHistory(authorId: string, submission: CommentSubmittedPayload): Promise<{ approvedCount: number; recentBodies: string[] }> {
+    const threshold = this.settings.newCommenterThreshold;
+    const since = new Date(submission.at.getTime() - this.config.MODERATION_REPEAT_WINDOW_SECONDS * 1000);
+    const counts = threshold > 0;
+    const repeats = this.config.MODERATION_REPEAT_WINDOW_SECONDS > 0;
+    if (counts && repeats) {
+      const latest = await this.repository.latestOf(authorId, submission.commentId, RECENT_BODIES_LIMIT);
+      const { recentBodies, approvedCount } = readAuthorHistory(latest, { limit: RECENT_BODIES_LIMIT, since, threshold });
+      return { recentBodies, approvedCount: approvedCount ?? (await this.repository.countApproved(authorId, submission.commentId)) };
+    }
+    const [approvedCount, recentBodies] = await Promise.all([
+      counts ? this.repository.countApproved(authorId, submission.commentId) : 0,
+      repeats ? this.repository.recentBodies(authorId, since, submission.commentId) : [],
+    ]);
+    return { approvedCount, recentBodies };
   }
 
   /** The story, waiting a moment for its event if moderation has not heard of it yet. */
