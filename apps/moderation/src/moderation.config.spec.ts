@@ -12,6 +12,8 @@ describe('ModerationConfig', () => {
       MODERATION_REPORT_THRESHOLD: 3,
       MODERATION_SHOUTING_RATIO: 0.7,
       MODERATION_JUNK_RUN_LENGTH: 10,
+      MODERATION_CACHE_TTL_MS: 1_000,
+      MODERATION_CACHE_MAX_ENTRIES: 10_000,
     });
   });
 
@@ -29,11 +31,11 @@ describe('ModerationConfig', () => {
   it('names every bad setting', () => {
     let error: unknown;
     try {
-      loadConfig(ModerationConfig, { MODERATION_BANNED_WORDS: 'ok,(evil|regex)', MODERATION_REPORT_THRESHOLD: '0', MODERATION_SHOUTING_RATIO: '2' });
+      loadConfig(ModerationConfig, { MODERATION_BANNED_WORDS: 'ok,(evil|regex)', MODERATION_REPORT_THRESHOLD: '0', MODERATION_SHOUTING_RATIO: '2', MODERATION_CACHE_TTL_MS: '-1', MODERATION_CACHE_MAX_ENTRIES: '0' });
     } catch (caught) {
       error = caught;
     }
     expect(error).toBeInstanceOf(ConfigError);
-    for (const name of ['MODERATION_BANNED_WORDS', 'MODERATION_REPORT_THRESHOLD', 'MODERATION_SHOUTING_RATIO']) expect((error as ConfigError).message).toContain(name);
+    for (const name of ['MODERATION_BANNED_WORDS', 'MODERATION_REPORT_THRESHOLD', 'MODERATION_SHOUTING_RATIO', 'MODERATION_CACHE_TTL_MS', 'MODERATION_CACHE_MAX_ENTRIES']) expect((error as ConfigError).message).toContain(name);
   });
 });

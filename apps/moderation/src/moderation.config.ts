@@ -60,4 +60,19 @@ export class ModerationConfig extends DatabaseServiceConfig {
   @Min(3)
   @Max(1000)
   MODERATION_JUNK_RUN_LENGTH: number = 10;
+
+  /**
+   * How long a review may reuse a story or a reader's sanctions it read (ms; 0 = always read).
+   * This process's own writes drop them at once; another instance's are seen within this time.
+   */
+  @IsInt()
+  @Min(0)
+  @Max(60_000)
+  MODERATION_CACHE_TTL_MS: number = 1_000;
+
+  /** How many stories, and how many readers' sanctions, are kept at most (least recently used go first). */
+  @IsInt()
+  @Min(1)
+  @Max(1_000_000)
+  MODERATION_CACHE_MAX_ENTRIES: number = 10_000;
 }

@@ -2,6 +2,7 @@ import { Injectable, OnModuleInit } from '@nestjs/common';
 import { InjectModel } from '@nestjs/mongoose';
 import { Model, QueryFilter } from 'mongoose';
 import { isDuplicateKeyError } from '@app/persistence';
+import { PastCase, RECENT_BODIES_LIMIT } from './author-history.rules';
 import { JournalOutboxStore, withPendingOutbox } from '../outbox/journal-outbox.store';
 import { CASE_ENTRY_MODEL, CASE_MODEL, CaseDocument, CaseEntryDocument, CaseState, CaseStatus } from './case.schema';
 
@@ -17,6 +18,9 @@ export interface QueueFilter {
   after?: { postedAt: Date; id: string };
   limit: number;
 }
+
+/** A case's latest journal entry, as commit() plans against it. */
+export type LatestEntry = Pick<CaseEntryDocument, '_id' | 'seq' | 'state'>;
 
 export type StatusCounts = Record<CaseStatus, number>;
 
@@ -43,8 +47,8 @@ export class CasesRepository implements OnModuleInit {
   }
 
   /** The case's latest journal entry: the truth the projection may lag behind. */
-  latest(caseId: string): Promise<Pick<CaseEntryDocument, '_id' | 'seq' | 'state'> | null> {
-    return this.entries.findOne({ caseId }, { seq: 1, state: 1 }).sort({ seq: -1 }).lean<Pick<CaseEntryDocument, '_id' | 'seq' | 'state'>>();
+  latest(caseId: string): Promise<LatestEntry | null> {
+    return this.entries.findOne({ caseId }, { seq: 1, state: 1 }).sort({ seq: -1 }).lean<LatestEntry>();
   }
 
   /**
@@ -138,13 +142,25 @@ export class CasesRepository implements OnModuleInit {
     return new Map(perAuthor);
   }
 
+  /**
+   * The author's latest cases other than this one, newest first, with what the rules read of
+   * them (served by { authorId, postedAt }; on FerretDB the authorId equality is the selective part).
+   */
+  latestOf(authorId: string, exceptId: string, limit: number): Promise<PastCase[]> {
+    return this.cases
+      .find({ authorId, _id: { $ne: exceptId } }, { _id: 0, status: 1, postedAt: 1, body: 1 })
+      .sort({ postedAt: -1 })
+      .limit(limit)
+      .lean<PastCase[]>();
+  }
+
   /** The author's comments approved so far (reported ones are still approved), other than this one. */
   countApproved(authorId: string, exceptId: string): Promise<number> {
     return this.cases.countDocuments({ authorId, status: { $in: ['approved', 'reported'] }, _id: { $ne: exceptId } });
   }
 
   /** What the author posted since `since`, newest first, other than this comment (the repeat window). */
-  async recentBodies(authorId: string, since: Date, exceptId: string, limit = 50): Promise<string[]> {
+  async recentBodies(authorId: string, since: Date, exceptId: string, limit = RECENT_BODIES_LIMIT): Promise<string[]> {
     const docs = await this.cases
       .find({ authorId, postedAt: { $gte: since }, _id: { $ne: exceptId } }, { body: 1 })
       .sort({ postedAt: -1 })

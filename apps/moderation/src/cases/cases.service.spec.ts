@@ -19,9 +19,14 @@ import { CasesService } from './cases.service';
 class MemoryCases {
   readonly entries: CaseEntryDocument[] = [];
   readonly cases = new Map<string, CaseDocument>();
+  /** Journal reads (latest), to see which commits needed one. */
+  reads = 0;
+  /** Projections to fail, as a crash between commit and projection would leave them. */
+  failProjections = 0;
   private readonly tick = () => new Promise((resolve) => setImmediate(resolve));
 
   async latest(caseId: string) {
+    this.reads++;
     await this.tick();
     const mine = this.entries.filter((e) => e.caseId === caseId).sort((a, b) => b.seq - a.seq);
     return mine[0] ? structuredClone(mine[0]) : null;
@@ -39,6 +44,7 @@ class MemoryCases {
   }
 
   async project(seq: number, state: CaseState) {
+    if (this.failProjections > 0 && this.failProjections--) throw new Error('crashed before projecting');
     const existing = this.cases.get(state.commentId);
     if (existing && existing.seq >= seq) return 'unchanged' as const;
     const { commentId, author, ...rest } = state;
@@ -74,7 +80,18 @@ class MemoryCases {
     return counts;
   }
 
+  async latestOf(authorId: string, exceptId: string, limit: number) {
+    return [...this.cases.values()]
+      .filter((c) => c.authorId === authorId && c._id !== exceptId)
+      .sort((a, b) => b.postedAt.getTime() - a.postedAt.getTime())
+      .slice(0, limit);
+  }
+
+  /** Precise counts asked for (when the latest cases could not tell). */
+  counts = 0;
+
   async countApproved(authorId: string, exceptId: string) {
+    this.counts++;
     return [...this.cases.values()].filter((c) => c.authorId === authorId && c._id !== exceptId && ['approved', 'reported'].includes(c.status)).length;
   }
 
@@ -179,6 +196,43 @@ describe('CasesService', () => {
     expect(memory.entries).toHaveLength(2);
   });
 
+  it('commits a first revision without reading the journal, and a redelivery still re-projects what a crash left behind', async () => {
+    const { service, story, decided, memory } = setup();
+    const input = submission(story(), 'First words here');
+    memory.failProjections = 1;
+    await expect(service.review(input)).rejects.toThrow('crashed before projecting');
+    expect(memory.reads).toBe(0);
+    expect(memory.entries).toHaveLength(1);
+    expect(memory.cases.has(input.commentId)).toBe(false);
+
+    // The redelivered submission: its guessed insert is refused, the re-read plan changes nothing, the projection is repaired.
+    await service.review(input);
+    expect(memory.reads).toBe(1);
+    expect(memory.entries).toHaveLength(1);
+    expect(memory.cases.get(input.commentId)).toMatchObject({ seq: 1, status: 'approved' });
+    expect(decided()).toHaveLength(1);
+  });
+
+  it('decides once when the same first revision is delivered twice at the same moment', async () => {
+    const { service, story, decided, memory } = setup();
+    const input = submission(story(), 'Said twice at once');
+    await Promise.all([service.review(input), service.review(input)]);
+    expect(memory.entries.map((e) => e.seq)).toEqual([1]);
+    expect(decided()).toHaveLength(1);
+    expect(memory.cases.get(input.commentId)).toMatchObject({ seq: 1 });
+  });
+
+  it('reads the journal before reviewing an edit, whose case exists', async () => {
+    const { service, story, decided, memory } = setup();
+    const input = submission(story(), 'Before the edit');
+    await service.review(input);
+    expect(memory.reads).toBe(0);
+    await service.review({ ...input, revision: 2, body: 'After the edit' });
+    // One read to plan the edit, one to check the projection caught up with the journal.
+    expect(memory.reads).toBe(2);
+    expect(decided().map((d) => d.revision)).toEqual([1, 2]);
+  });
+
   it('holds on a pre-moderated story, an unknown story, a sanctioned reader and a new commenter', async () => {
     const { service, story, sanctions, decided } = setup({ MODERATION_NEW_COMMENTER_THRESHOLD: 1 } as Partial<ModerationConfig>);
     const veteran = { id: 'veteran', name: 'Vera' };
@@ -193,6 +247,31 @@ describe('CasesService', () => {
     await service.review(submission(story(), 'Words while sanctioned', { author: veteran }));
     expect(decided().slice(2).map((d) => d.rule)).toEqual(['story_premoderation', 'unknown_story', 'author_premoderation']);
     expect(decided()[4]!.reason).toContain('premoderate sanction until lifted (flame wars)');
+  });
+
+  it("counts an author's approved comments precisely only when their latest cases cannot tell", async () => {
+    const { service, story, decided, memory } = setup({ MODERATION_NEW_COMMENTER_THRESHOLD: 2 } as Partial<ModerationConfig>);
+    const author = { id: 'prolific', name: 'Pro' };
+    const articleId = story();
+    const base = Date.now() - 86_400_000;
+    const past: string[] = [];
+    for (let i = 0; i < 52; i++) {
+      const old = submission(articleId, `old words number ${i}`, { author, at: new Date(base + i * 1000) });
+      await service.review(old);
+      past.push(old.commentId);
+    }
+    // Two approved comments long ago, then 50 held ones: the latest 50 show none approved.
+    past.forEach((id, i) => (memory.cases.get(id)!.status = i < 2 ? 'approved' : 'held'));
+    memory.counts = 0;
+    await service.review(submission(articleId, 'Clean words at last', { author }));
+    expect(memory.counts).toBe(1);
+    expect(decided().at(-1)).toMatchObject({ decision: 'approve', rule: 'clean' });
+
+    // Two approved among the latest settle it without a count.
+    memory.cases.get(past[51]!)!.status = 'approved';
+    await service.review(submission(articleId, 'More clean words', { author }));
+    expect(memory.counts).toBe(1);
+    expect(decided().at(-1)).toMatchObject({ decision: 'approve', rule: 'clean' });
   });
 
   it('rejects the same text from the same reader within the window as a repeat', async () => {

@@ -19,11 +19,12 @@ import { RULE_SETTINGS } from '../rules/rule-settings';
 import { describeSanction } from '../sanctions/sanction.rules';
 import { SanctionsService } from '../sanctions/sanctions.service';
 import { StoriesService } from '../stories/stories.service';
+import { readAuthorHistory, RECENT_BODIES_LIMIT } from './author-history.rules';
 import { CaseChange, decideByModerator, deleteComment, importComment, report, reviewRevision } from './case.rules';
 import { CaseDocument, CaseEntryDocument, CaseState } from './case.schema';
 import { CaseView, QueueItem, toCaseView, toQueueItem } from './case.view';
 import { alreadyDecided, busy, commentNotFound, invalidCursor, invalidRange, revisionChanged } from './cases.errors';
-import { CasesRepository, emptyCounts, StatusCounts } from './cases.repository';
+import { CasesRepository, emptyCounts, LatestEntry, StatusCounts } from './cases.repository';
 
 export const CASES_OUTBOX = Symbol('CASES_OUTBOX');
 
@@ -73,20 +74,30 @@ export class CasesService {
     // The rules' inputs are read while the case is: one round trip less per comment (a duplicate wastes them).
     const inputs = this.underReview(submission);
     inputs.catch(() => undefined);
-    await this.commit(submission.commentId, async (current) => {
-      if (current && (current.revision >= submission.revision || current.status === 'deleted')) return null;
-      const verdict = review(await inputs, this.settings);
-      const change = reviewRevision(current, submission, verdict, new Date());
-      return change && { ...change, events: [this.decidedEvent(change.state)] };
-    });
+    // A first revision almost always opens its case: commit it without reading the journal first.
+    const guess = submission.revision === 1 ? null : undefined;
+    await this.commit(
+      submission.commentId,
+      async (current) => {
+        if (current && (current.revision >= submission.revision || current.status === 'deleted')) return null;
+        const verdict = review(await inputs, this.settings);
+        const change = reviewRevision(current, submission, verdict, new Date());
+        return change && { ...change, events: [this.decidedEvent(change.state)] };
+      },
+      guess,
+    );
   }
 
   /** comment.imported: the case is known (approved, as imported), so it can be reported and shown. */
   async recordImported(imported: CommentImportedPayload): Promise<void> {
-    await this.commit(imported.commentId, async (current) => {
-      const change = importComment(current, imported, new Date());
-      return change && { ...change, events: [] };
-    });
+    await this.commit(
+      imported.commentId,
+      async (current) => {
+        const change = importComment(current, imported, new Date());
+        return change && { ...change, events: [] };
+      },
+      null, // an imported comment is new, unless this is a redelivery
+    );
   }
 
   /** comment.deleted: its author deleted it; it leaves every queue. Unknown comments are ignored. */
@@ -208,12 +219,24 @@ export class CasesService {
    * next seq with its events. An insert refused as a duplicate means someone else changed the
    * case first: read again and re-plan (the plan may now refuse, e.g. already decided). Then the
    * projection is brought up to date and the events are handed to the relay.
+   *
+   * `guess`, when given, stands in for the first read (null: "the case does not exist yet"). Only
+   * a successful insert confirms it: a refused insert, or a plan that changes nothing, goes on
+   * with the journal's real latest entry, so a redelivery still changes nothing and still repairs
+   * the projection. A guess must be a state the plan does not throw on.
    */
-  private async commit(caseId: string, plan: (current: CaseState | null) => Promise<PlannedChange | null>): Promise<CaseState | null> {
-    for (let attempt = 1; attempt <= COMMIT_ATTEMPTS; attempt++) {
-      const latest = await this.repository.latest(caseId);
+  private async commit(
+    caseId: string,
+    plan: (current: CaseState | null) => Promise<PlannedChange | null>,
+    guess?: LatestEntry | null,
+  ): Promise<CaseState | null> {
+    // Attempt 0 is the guessed one: a wrong guess does not use up the attempts of real contention.
+    for (let attempt = guess === undefined ? 1 : 0; attempt <= COMMIT_ATTEMPTS; attempt++) {
+      const guessed = attempt === 0;
+      const latest = guessed ? (guess ?? null) : await this.repository.latest(caseId);
       const planned = await plan(latest?.state ?? null);
       if (!planned) {
+        if (guessed) continue;
         // Nothing to change; make sure a crash between commit and projection left nothing behind.
         if (latest) await this.project(caseId, latest);
         return latest?.state ?? null;
@@ -258,26 +281,42 @@ export class CasesService {
   /** What the rules need, from moderation's own data only. */
   private async underReview(submission: CommentSubmittedPayload): Promise<CommentUnderReview> {
     const authorId = submission.author.id;
-    const since = new Date(submission.at.getTime() - this.config.MODERATION_REPEAT_WINDOW_SECONDS * 1000);
-    const [story, approvedCount, sanctions, recentBodies] = await Promise.all([
+    const [story, history, sanctions] = await Promise.all([
       this.storyOf(submission.articleId),
-      authorId && this.settings.newCommenterThreshold > 0 ? this.repository.countApproved(authorId, submission.commentId) : Promise.resolve(0),
+      authorId ? this.authorHistory(authorId, submission) : Promise.resolve({ approvedCount: 0, recentBodies: [] }),
       authorId ? this.sanctions.activeFor([authorId]) : Promise.resolve(new Map()),
-      authorId && this.config.MODERATION_REPEAT_WINDOW_SECONDS > 0
-        ? this.repository.recentBodies(authorId, since, submission.commentId)
-        : Promise.resolve([]),
     ]);
     const active = authorId ? sanctions.get(authorId) : undefined;
     return {
       body: submission.body,
       story: story ? { preModeration: Boolean(story.preModeration) } : null,
       author: {
-        approvedCount,
+        ...history,
         premoderated: Boolean(active?.length),
         ...(active?.length ? { premoderatedBecause: `the reader is under ${describeSanction(active[0]!)}` } : {}),
-        recentBodies,
       },
     };
+  }
+
+  /**
+   * The author's approved count and recent bodies, for the rules that are on. When both are, one
+   * query of the latest cases answers both, unless the count needs more than it holds.
+   */
+  private async authorHistory(authorId: string, submission: CommentSubmittedPayload): Promise<{ approvedCount: number; recentBodies: string[] }> {
+    const threshold = this.settings.newCommenterThreshold;
+    const since = new Date(submission.at.getTime() - this.config.MODERATION_REPEAT_WINDOW_SECONDS * 1000);
+    const counts = threshold > 0;
+    const repeats = this.config.MODERATION_REPEAT_WINDOW_SECONDS > 0;
+    if (counts && repeats) {
+      const latest = await this.repository.latestOf(authorId, submission.commentId, RECENT_BODIES_LIMIT);
+      const { recentBodies, approvedCount } = readAuthorHistory(latest, { limit: RECENT_BODIES_LIMIT, since, threshold });
+      return { recentBodies, approvedCount: approvedCount ?? (await this.repository.countApproved(authorId, submission.commentId)) };
+    }
+    const [approvedCount, recentBodies] = await Promise.all([
+      counts ? this.repository.countApproved(authorId, submission.commentId) : 0,
+      repeats ? this.repository.recentBodies(authorId, since, submission.commentId) : [],
+    ]);
+    return { approvedCount, recentBodies };
   }
 
   /** The story, waiting a moment for its event if moderation has not heard of it yet. */

@@ -28,6 +28,7 @@ export interface CommentUnderReview {
   /** null when moderation has not (yet) heard of the story: held, since its policy is unknown. */
   story: { preModeration: boolean } | null;
   author: {
+    /** At least this many approved comments; exact whenever it is below the new-commenter threshold. */
     approvedCount: number;
     premoderated: boolean;
     /** What put the reader under pre-moderation, for the evidence (e.g. "a pre-moderation sanction until …"). */

@@ -1,5 +1,6 @@
 import { Actor, DomainError, EventEnvelope, SanctionInput } from '@app/contracts';
 import { OutboxRelay } from '@app/kafka';
+import { ModerationConfig } from '../moderation.config';
 import { SanctionEntryDocument } from './sanction.schema';
 import { SanctionsRepository } from './sanctions.repository';
 import { SanctionsService } from './sanctions.service';
@@ -17,7 +18,9 @@ class MemorySanctions {
     await new Promise((resolve) => setImmediate(resolve));
     return this.docs.filter((d) => d.sanctionId === sanctionId);
   }
+  reads = 0;
   async ofUsers(userIds: string[]) {
+    this.reads++;
     return this.docs.filter((d) => userIds.includes(d.userId));
   }
 }
@@ -25,11 +28,12 @@ class MemorySanctions {
 const mona: Actor = { id: 'mod-1', name: 'Mona Moderator', roles: ['moderator'] };
 const inHours = (hours: number) => new Date(Date.now() + hours * 3_600_000);
 
-function setup() {
+function setup(cacheTtlMs = 1_000) {
   const memory = new MemorySanctions();
   const published: EventEnvelope<unknown>[] = [];
   const relay = { publishSoon: ({ events }: { events: EventEnvelope<unknown>[] }) => published.push(...events) };
-  return { memory, published, service: new SanctionsService(memory as unknown as SanctionsRepository, relay as unknown as OutboxRelay) };
+  const config = Object.assign(new ModerationConfig(), { MODERATION_CACHE_TTL_MS: cacheTtlMs });
+  return { memory, published, service: new SanctionsService(memory as unknown as SanctionsRepository, config, relay as unknown as OutboxRelay) };
 }
 
 const codeOf = async (work: Promise<unknown>) =>
@@ -69,5 +73,27 @@ describe('SanctionsService', () => {
     expect((await service.listFor('ann'))[0]).toMatchObject({ status: 'lifted', lifted: { by: { id: 'mod-1' } } });
     expect(await service.activeFor(['ann'])).toEqual(new Map());
     expect(await codeOf(service.lift('bob', id, mona))).toBe('sanction_not_found');
+  });
+
+  it("reuses a reader's sanctions for reviews, and sees its own imposing and lifting at once", async () => {
+    const { service, memory } = setup(60_000);
+    expect(await service.activeFor(['ann'])).toEqual(new Map());
+    expect(await service.activeFor(['ann'])).toEqual(new Map());
+    expect(memory.reads).toBe(1);
+
+    const { id } = await service.impose('ann', { kind: 'premoderate', reason: 'flame war' }, mona);
+    expect((await service.activeFor(['ann'])).get('ann')).toEqual([expect.objectContaining({ id, status: 'active' })]);
+    await service.lift('ann', id, mona);
+    expect(await service.activeFor(['ann'])).toEqual(new Map());
+    expect(memory.reads).toBe(3);
+  });
+
+  it('ends a cached suspension when its time is up, not when the cache forgets it', async () => {
+    const { service, memory } = setup(60_000);
+    await service.impose('ann', { kind: 'suspend', until: new Date(Date.now() + 200), reason: 'cool off' }, mona);
+    expect((await service.activeFor(['ann'])).has('ann')).toBe(true);
+    await new Promise((resolve) => setTimeout(resolve, 250));
+    expect(await service.activeFor(['ann'])).toEqual(new Map());
+    expect(memory.reads).toBe(1);
   });
 });

@@ -2,6 +2,8 @@ import { Inject, Injectable } from '@nestjs/common';
 import { randomUUID } from 'node:crypto';
 import { Actor, createEvent, SanctionInput, UserSanctionPayload } from '@app/contracts';
 import { eventMeta, OutboxRelay } from '@app/kafka';
+import { ShortLivedCache } from '../cache/short-lived-cache';
+import { ModerationConfig } from '../moderation.config';
 import { checkSanction, foldSanctions, SanctionView } from './sanction.rules';
 import { SanctionEntryDocument } from './sanction.schema';
 import { sanctionAlreadyLifted, sanctionNotFound } from './sanctions.errors';
@@ -17,10 +19,16 @@ export const SANCTIONS_OUTBOX = Symbol('SANCTIONS_OUTBOX');
  */
 @Injectable()
 export class SanctionsService {
+  /** Every review reads its author's sanctions; they change rarely, and only through this service. */
+  private readonly cache: ShortLivedCache<string, SanctionEntryDocument[]>;
+
   constructor(
     private readonly repository: SanctionsRepository,
+    config: ModerationConfig,
     @Inject(SANCTIONS_OUTBOX) private readonly outbox: OutboxRelay,
-  ) {}
+  ) {
+    this.cache = new ShortLivedCache({ ttlMs: config.MODERATION_CACHE_TTL_MS, maxEntries: config.MODERATION_CACHE_MAX_ENTRIES });
+  }
 
   async impose(userId: string, input: SanctionInput, moderator: Actor): Promise<SanctionView> {
     const now = new Date();
@@ -37,7 +45,7 @@ export class SanctionsService {
     };
     const entry = this.entry('imposed', payload, [createEvent('user.sanctioned', userId, payload, eventMeta('moderation'))]);
     // A fresh id cannot collide; if it ever did, the insert would say so rather than overwrite.
-    if (!(await this.repository.insert(entry))) throw new Error(`sanction id ${sanctionId} collided`);
+    if (!(await this.insert(entry))) throw new Error(`sanction id ${sanctionId} collided`);
     this.outbox.publishSoon({ id: entry._id, events: entry.outbox });
     return foldSanctions([entry], now)[0]!;
   }
@@ -59,7 +67,7 @@ export class SanctionsService {
       at: now,
     };
     const entry = this.entry('lifted', payload, [createEvent('user.sanction_lifted', userId, payload, eventMeta('moderation'))]);
-    if (!(await this.repository.insert(entry))) throw sanctionAlreadyLifted(sanctionId);
+    if (!(await this.insert(entry))) throw sanctionAlreadyLifted(sanctionId);
     this.outbox.publishSoon({ id: entry._id, events: entry.outbox });
     return foldSanctions([imposed, entry], now)[0]!;
   }
@@ -69,12 +77,25 @@ export class SanctionsService {
     return foldSanctions(await this.repository.ofUsers([userId]), new Date());
   }
 
-  /** The sanctions in force now, per user (users without any are absent). */
+  /**
+   * The sanctions in force now, per user (users without any are absent). A user's journal lines
+   * are served from memory for up to MODERATION_CACHE_TTL_MS; whether one has ended is decided now.
+   */
   async activeFor(userIds: string[]): Promise<Map<string, SanctionView[]>> {
-    const active = foldSanctions(await this.repository.ofUsers([...new Set(userIds)]), new Date()).filter((s) => s.status === 'active');
+    const lines = await Promise.all([...new Set(userIds)].map((userId) => this.cache.get(userId, () => this.repository.ofUsers([userId]))));
+    const active = foldSanctions(lines.flatMap((of) => of ?? []), new Date()).filter((s) => s.status === 'active');
     const byUser = new Map<string, SanctionView[]>();
     for (const sanction of active) byUser.set(sanction.userId, [...(byUser.get(sanction.userId) ?? []), sanction]);
     return byUser;
+  }
+
+  /** The user's cached lines are dropped whatever the outcome: a failed insert may still have landed. */
+  private async insert(entry: SanctionEntryDocument): Promise<boolean> {
+    try {
+      return await this.repository.insert(entry);
+    } finally {
+      this.cache.invalidate(entry.userId);
+    }
   }
 
   private entry(type: 'imposed' | 'lifted', payload: UserSanctionPayload, outbox: SanctionEntryDocument['outbox']): SanctionEntryDocument {

@@ -1,26 +1,43 @@
 import { Injectable } from '@nestjs/common';
 import { ArticleSnapshotPayload, ArticleUnpublishedPayload } from '@app/contracts';
+import { ShortLivedCache } from '../cache/short-lived-cache';
+import { ModerationConfig } from '../moderation.config';
 import { StoryDocument } from './story.schema';
 import { StoriesRepository } from './stories.repository';
 
 @Injectable()
 export class StoriesService {
-  constructor(private readonly repository: StoriesRepository) {}
+  /** Every review reads its story; a story changes rarely, and only through this service. */
+  private readonly cache: ShortLivedCache<string, StoryDocument>;
 
-  record(article: ArticleSnapshotPayload): Promise<void> {
-    return this.repository.saveRevision({
-      _id: article.articleId,
-      revision: article.revision,
-      slug: article.slug,
-      title: article.title,
-      preModeration: article.commentPolicy.preModeration,
-      published: true,
-    });
+  constructor(
+    private readonly repository: StoriesRepository,
+    config: ModerationConfig,
+  ) {
+    this.cache = new ShortLivedCache({ ttlMs: config.MODERATION_CACHE_TTL_MS, maxEntries: config.MODERATION_CACHE_MAX_ENTRIES });
   }
 
-  /** What moderation knows of a story; null when no event about it has arrived yet. */
+  async record(article: ArticleSnapshotPayload): Promise<void> {
+    try {
+      await this.repository.saveRevision({
+        _id: article.articleId,
+        revision: article.revision,
+        slug: article.slug,
+        title: article.title,
+        preModeration: article.commentPolicy.preModeration,
+        published: true,
+      });
+    } finally {
+      this.cache.invalidate(article.articleId);
+    }
+  }
+
+  /**
+   * What moderation knows of a story; null when no event about it has arrived yet (never cached:
+   * a review waits for it). Served from memory for up to MODERATION_CACHE_TTL_MS.
+   */
   find(id: string): Promise<StoryDocument | null> {
-    return this.repository.findById(id);
+    return this.cache.get(id, () => this.repository.findById(id));
   }
 
   async findMany(ids: string[]): Promise<Map<string, StoryDocument>> {
@@ -29,8 +46,12 @@ export class StoriesService {
   }
 
   async recordUnpublished(article: ArticleUnpublishedPayload): Promise<void> {
-    const story = await this.repository.findById(article.articleId);
-    if (!story || story.revision >= article.revision) return;
-    await this.repository.saveRevision({ ...story, revision: article.revision, published: false });
+    try {
+      const story = await this.repository.findById(article.articleId);
+      if (!story || story.revision >= article.revision) return;
+      await this.repository.saveRevision({ ...story, revision: article.revision, published: false });
+    } finally {
+      this.cache.invalidate(article.articleId);
+    }
   }
 }
