@@ -140,7 +140,10 @@ async function startSystem({ instances, build, log }) {
   const spawnService = (name, port, backendPorts, index) => {
     const logFile = path.join(run.logDir, `${name}-${index}.log`);
     const fd = fs.openSync(logFile, 'a');
-    const child = spawn(process.execPath, [path.join(ROOT, 'dist', 'apps', name, 'src', 'main.js')], {
+    // BENCH_NODE_ARGS: flags for every service's node (e.g. "--cpu-prof --cpu-prof-dir=/tmp/prof": a
+    // V8 CPU profile per process, written when it stops; NODE_OPTIONS refuses those flags).
+    const nodeArgs = (process.env.BENCH_NODE_ARGS ?? '').split(' ').filter(Boolean);
+    const child = spawn(process.execPath, [...nodeArgs, path.join(ROOT, 'dist', 'apps', name, 'src', 'main.js')], {
       cwd: ROOT,
       env: serviceEnv(run, name, port, backendPorts),
       stdio: ['ignore', fd, fd],
