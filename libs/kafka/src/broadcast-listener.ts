@@ -8,6 +8,8 @@ import { KafkaClient } from './kafka.client';
 export interface HeardEvent {
   key: string | null;
   type: string | null;
+  /** The raw message, for the few listeners that need a field of the payload (parse it only then). */
+  value: Buffer | null;
 }
 
 export interface BroadcastListenerOptions {
@@ -77,6 +79,7 @@ export class BroadcastListener {
           batch.messages.map((message) => ({
             key: message.key?.toString() ?? null,
             type: message.headers?.['event-type']?.toString() ?? null,
+            value: message.value,
           })),
         );
       },

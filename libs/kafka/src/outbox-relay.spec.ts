@@ -38,6 +38,28 @@ describe('OutboxRelay', () => {
     expect(store.docs.get('a')).toEqual([]);
   });
 
+  it('sends handovers of the same moment together: one produce request, one clearing call', async () => {
+    const store = new MemoryStore();
+    const clearings: number[] = [];
+    const markPublished = store.markPublished.bind(store);
+    store.markPublished = async (published) => {
+      clearings.push(published.length);
+      return markPublished(published);
+    };
+    const requests: string[][] = [];
+    const counting = { publish: async (events: EventEnvelope<unknown>[]) => void requests.push(events.map((e) => e.id)) } as unknown as EventPublisher;
+    const relay = new OutboxRelay('test', counting, store, { pollMs: 60_000 });
+    for (const id of ['a', 'b', 'c']) {
+      store.docs.set(id, [event(`${id}1`)]);
+      relay.publishSoon({ id, events: store.docs.get(id)! });
+    }
+    await new Promise((resolve) => setImmediate(resolve));
+    await relay.flush();
+    expect(requests[0]).toEqual(['a1', 'b1', 'c1']);
+    expect(clearings[0]).toBe(3);
+    expect([...store.docs.values()].flat()).toEqual([]);
+  });
+
   it('keeps events when the broker is down, and the poller publishes them later in order', async () => {
     const store = new MemoryStore();
     store.docs.set('a', [event('e1')]);

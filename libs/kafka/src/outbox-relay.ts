@@ -42,6 +42,8 @@ export interface OutboxRelayOptions {
 export class OutboxRelay implements OnApplicationBootstrap, BeforeApplicationShutdown {
   private readonly log = new Logger(OutboxRelay.name);
   private readonly inFlight = new Set<Promise<void>>();
+  /** Handed over by publishSoon and not yet sent (see publishSoonBatch). */
+  private soon: PendingOutbox[] = [];
   private timer?: NodeJS.Timeout;
   private polling = false;
   private stopped = false;
@@ -68,11 +70,23 @@ export class OutboxRelay implements OnApplicationBootstrap, BeforeApplicationShu
     this.timer.unref();
   }
 
-  /** Publishes a document's outbox in the background; failures are left for the poller. */
+  /**
+   * Publishes a document's outbox in the background; failures are left for the poller. Handovers
+   * of the same moment (the consumers' lanes each commit one document) leave together: one
+   * produce request and one clearing call for all of them, after the current I/O callbacks.
+   */
   publishSoon(pending: PendingOutbox): void {
     if (!pending.events.length || this.stopped) return;
-    const work = this.publish([pending]).catch((error) =>
-      this.log.warn({ msg: 'publish failed; the poller will retry', outbox: this.name, error: (error as Error).message }),
+    this.soon.push(pending);
+    if (this.soon.length === 1) setImmediate(() => this.publishSoonBatch());
+  }
+
+  private publishSoonBatch(): void {
+    const batch = this.soon;
+    this.soon = [];
+    if (!batch.length) return;
+    const work = this.publish(batch).catch((error) =>
+      this.log.warn({ msg: 'publish failed; the poller will retry', outbox: this.name, documents: batch.length, error: (error as Error).message }),
     );
     this.inFlight.add(work);
     void work.finally(() => this.inFlight.delete(work));
@@ -115,6 +129,7 @@ export class OutboxRelay implements OnApplicationBootstrap, BeforeApplicationShu
 
   /** Publishes everything pending now, however young. For shutdown and tests. */
   async flush(): Promise<void> {
+    this.publishSoonBatch();
     await Promise.all([...this.inFlight]);
     await this.poll(0);
   }

@@ -20,4 +20,10 @@ export class KeyedLock {
       if (this.tails.get(key) === tail) this.tails.delete(key);
     }
   }
+
+  /** Runs work holding the locks of all these keys (taken one after another, in the given order). */
+  runAll<T>(keys: readonly string[], work: () => Promise<T>): Promise<T> {
+    const [first, ...rest] = keys;
+    return first === undefined ? work() : this.run(first, () => this.runAll(rest, work));
+  }
 }

@@ -23,13 +23,20 @@ function fakeModel(docs: Record<string, { outbox: EventEnvelope<unknown>[]; upda
     })),
     updateOne: jest.fn(async (filter: { _id: string; updatedAt: Date }) => {
       calls.push(`updateOne ${filter._id}`);
-      const doc = docs[filter._id];
-      if (!doc || doc.updatedAt.getTime() !== filter.updatedAt.getTime()) return { matchedCount: 0 };
-      doc.outbox = [];
-      delete doc.outboxPending;
-      return { matchedCount: 1 };
+      return { matchedCount: clear(filter) };
+    }),
+    bulkWrite: jest.fn(async (ops: { updateOne: { filter: { _id: string; updatedAt: Date } } }[]) => {
+      calls.push(`bulkWrite ${ops.map((op) => op.updateOne.filter._id).join(',')}`);
+      return { matchedCount: ops.reduce((n, op) => n + clear(op.updateOne.filter), 0) };
     }),
   };
+  function clear(filter: { _id: string; updatedAt: Date }): number {
+    const doc = docs[filter._id];
+    if (!doc || doc.updatedAt.getTime() !== filter.updatedAt.getTime()) return 0;
+    doc.outbox = [];
+    delete doc.outboxPending;
+    return 1;
+  }
   return { model, calls };
 }
 
@@ -37,22 +44,30 @@ describe('MongooseOutboxStore, clearing by version', () => {
   beforeEach(() => jest.useFakeTimers({ now: new Date('2026-01-01T00:00:10Z') }));
   afterEach(() => jest.useRealTimers());
 
-  it('clears a version once quiet with one conditional update and no read; a newer version replaces an older one', async () => {
+  it('clears quiet versions with one bulk of conditional updates and no read; a newer version replaces an older one', async () => {
     const v1 = new Date('2026-01-01T00:00:09Z');
     const v2 = new Date('2026-01-01T00:00:09.500Z');
-    const docs = { c: { outbox: [event('e1'), event('e2')], updatedAt: v2, outboxPending: true } };
+    const docs = {
+      c: { outbox: [event('e1'), event('e2')], updatedAt: v2, outboxPending: true },
+      d: { outbox: [event('e3')], updatedAt: v1, outboxPending: true },
+    };
     const { model, calls } = fakeModel(docs);
     const store = new MongooseOutboxStore(model as never, 2_000);
     await store.markPublished([{ id: 'c', events: [event('e1')], version: v1 }]);
-    await store.markPublished([{ id: 'c', events: [event('e1'), event('e2')], version: v2 }]);
+    await store.markPublished([
+      { id: 'c', events: [event('e1'), event('e2')], version: v2 },
+      { id: 'd', events: [event('e3')], version: v1 },
+    ]);
     expect(calls).toEqual([]); // nothing read, nothing written yet: the document is not quiet
     // The poller meanwhile leaves it alone: its events are out and its clearing is due.
     expect(await store.findPending(new Date(), 10)).toEqual([]);
     jest.setSystemTime(new Date('2026-01-01T00:00:11.600Z'));
     await store.sweep();
-    expect(calls).toEqual(['find', 'updateOne c']);
-    expect(model.updateOne).toHaveBeenCalledWith({ _id: 'c', updatedAt: v2 }, { $set: { outbox: [] }, $unset: { outboxAt: 1, outboxPending: 1 } });
-    expect(docs.c.outbox).toEqual([]);
+    expect(calls).toEqual(['find', 'bulkWrite c,d']);
+    expect(model.bulkWrite.mock.calls[0]![0][0]).toEqual({
+      updateOne: { filter: { _id: 'c', updatedAt: v2 }, update: { $set: { outbox: [] }, $unset: { outboxAt: 1, outboxPending: 1 } } },
+    });
+    expect([docs.c.outbox, docs.d.outbox]).toEqual([[], []]);
   });
 
   it('leaves a document another process changed to the poller, which reads it and publishes nothing twice', async () => {

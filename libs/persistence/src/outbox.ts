@@ -111,7 +111,10 @@ export class MongooseOutboxStore implements OutboxStore {
     for (const [id, at] of this.published) if (now - at > 3_600_000) this.published.delete(id);
   }
 
-  /** Clears every due version that has been quiet long enough: one conditional update each, no read. */
+  /**
+   * Clears every due version that has been quiet long enough: no read, one bulk write per chunk
+   * of documents (one command), holding their locks so no writer of this process is overwritten.
+   */
   async sweep(): Promise<void> {
     this.sweeper = undefined;
     if (this.sweeping) return this.sweeping;
@@ -119,21 +122,30 @@ export class MongooseOutboxStore implements OutboxStore {
       const quietBefore = Date.now() - this.quietMs;
       const ready = [...this.due].filter(([, due]) => due.version <= quietBefore);
       for (let i = 0; i < ready.length; i += 64) {
-        await Promise.all(
-          ready.slice(i, i + 64).map(([id, due]) =>
-            this.writes.run(id, async () => {
-              if (this.due.get(id) !== due) return; // a newer version came meanwhile: it is cleared instead
-              if (!due.eventIds.every((eventId) => this.published.has(eventId))) return void this.due.delete(id);
-              const result = await this.model.updateOne(
-                { _id: id, updatedAt: new Date(due.version) } as never,
-                { $set: { outbox: [] }, $unset: { outboxAt: 1, outboxPending: 1 } },
+        const chunk = ready.slice(i, i + 64);
+        await this.writes
+          .runAll(
+            chunk.map(([id]) => id),
+            async () => {
+              // A newer version handed over meanwhile is cleared instead, later.
+              const current = chunk.filter(([id, due]) => this.due.get(id) === due);
+              for (const [id] of current) this.due.delete(id);
+              const clear = current.filter(([, due]) => due.eventIds.every((eventId) => this.published.has(eventId)));
+              if (!clear.length) return;
+              const result = await this.model.bulkWrite(
+                clear.map(([id, due]) => ({
+                  updateOne: { filter: { _id: id, updatedAt: new Date(due.version) }, update: { $set: { outbox: [] }, $unset: { outboxAt: 1, outboxPending: 1 } } },
+                })) as never,
+                { ordered: false },
               );
-              if (this.due.get(id) === due) this.due.delete(id);
-              // Not matched: another process changed the document; the poller reads it and cleans it.
-              if (result.matchedCount) for (const eventId of due.eventIds) this.published.delete(eventId);
-            }).catch(() => undefined), // left due: the next sweep tries again
-          ),
-        );
+              // All matched: forget their event ids. Otherwise another process changed some of
+              // them; the poller reads those and clears them, and must still know what went out.
+              if (result.matchedCount === clear.length) for (const [, due] of clear) for (const eventId of due.eventIds) this.published.delete(eventId);
+            },
+          )
+          .catch(() => {
+            // Left to the poller, which reads and clears (the versions are forgotten: they may be stale now).
+          });
       }
     })().finally(() => {
       this.sweeping = undefined;

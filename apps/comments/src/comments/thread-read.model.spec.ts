@@ -58,4 +58,38 @@ describe('ThreadReadModel', () => {
     expect(repository.pageApproved).toHaveBeenCalledTimes(1);
     expect(repository.visibleOf).not.toHaveBeenCalled();
   });
+
+  it("patches a held story with this instance's own changes, in order, and ignores their events heard back", async () => {
+    const { model, repository } = setup();
+    await model.page('s', undefined, 10);
+    const approved = { ...comment('n', 2), _id: 'bb', outbox: [{ id: 'ev1' }] } as CommentRecord & { outbox: unknown };
+    model.applied(approved, ['ev1']);
+    expect((await model.page('s', undefined, 10)).map((c) => c._id)).toEqual(['a', 'b', 'bb', 'c', 'd']);
+    expect((await model.page('s', undefined, 10))[2]).not.toHaveProperty('outbox');
+    model.applied({ ...comment('c', 2), status: 'rejected' } as CommentRecord, ['ev2']); // leaves the thread
+    model.applied({ ...comment('a', 1), status: 'deleted', placeholder: true, body: '' } as CommentRecord, ['ev3']); // stays as a placeholder
+    const listener = (model as unknown as { listener: { options: { onEvents: (events: unknown[]) => void } } }).listener.options;
+    const heard = (id: string, type = 'comment.approved') => ({ key: 's', type, value: Buffer.from(JSON.stringify({ id, payload: {} })) });
+    listener.onEvents([heard('ev1'), heard('ev2'), heard('ev3')]);
+    const page = await model.page('s', undefined, 10);
+    expect(page.map((c) => [c._id, c.status])).toEqual([['a', 'deleted'], ['b', 'approved'], ['bb', 'approved'], ['d', 'approved']]);
+    // A thread event (a new count) changes no comment: the list stays.
+    listener.onEvents([{ key: 's', type: 'thread.count_changed', value: Buffer.from(JSON.stringify({ id: 't1', payload: { seq: 4 } })) }]);
+    await model.page('s', undefined, 10);
+    expect(repository.visibleOf).toHaveBeenCalledTimes(1);
+    // Someone else's change is not known here: the story is loaded again.
+    listener.onEvents([heard('other')]);
+    await model.page('s', undefined, 10);
+    expect(repository.visibleOf).toHaveBeenCalledTimes(2);
+  });
+
+  it('does not patch a story it does not hold, nor one being loaded', async () => {
+    const { model, repository } = setup();
+    model.applied({ ...comment('z', 9) } as CommentRecord, ['e']);
+    const loading = model.page('s', undefined, 10);
+    model.applied({ ...comment('z', 9) } as CommentRecord, ['f']);
+    await loading;
+    await model.page('s', undefined, 10);
+    expect(repository.visibleOf).toHaveBeenCalledTimes(2);
+  });
 });

@@ -23,6 +23,8 @@ export class ThreadReadModel implements OnApplicationBootstrap, OnApplicationShu
   private readonly loading = new Map<string, Promise<Visible>>();
   private held = 0;
   private live = false;
+  /** Events of changes this instance applied to its lists itself (see applied). */
+  private readonly ownEvents = new Set<string>();
   private readonly listener: BroadcastListener;
 
   constructor(
@@ -37,8 +39,10 @@ export class ThreadReadModel implements OnApplicationBootstrap, OnApplicationShu
       onEvents: (events) => {
         for (const event of events) {
           if (!event.key || !changesThreadRead(event.type)) continue;
-          this.forget(event.key);
-          this.threads.forget(event.key);
+          // Only thread events change the thread document (they carry its seq); only comment
+          // events change the visible comments, and this instance's own are applied already.
+          if (event.type?.startsWith('thread.')) this.threads.heard(event.key, fieldsOf(event.value).seq);
+          else if (!this.ownEvents.delete(fieldsOf(event.value).id ?? '')) this.forget(event.key);
         }
       },
       onLive: () => {
@@ -66,6 +70,30 @@ export class ThreadReadModel implements OnApplicationBootstrap, OnApplicationShu
     const visible = await this.visibleOf(articleId);
     const start = after ? firstAfter(visible, after) : 0;
     return visible.slice(start, start + limit);
+  }
+
+  /**
+   * This instance changed a comment (stored, with these events): the story's list is patched in
+   * place rather than reloaded, and the events, heard back, change nothing. A viral thread would
+   * otherwise be read whole from the database after every decision on it.
+   */
+  applied(comment: CommentRecord & { outbox?: unknown }, eventIds: string[]): void {
+    const story = this.stories.get(comment.articleId);
+    if (!story || this.loading.has(comment.articleId)) return this.forget(comment.articleId);
+    const { outbox: _outbox, outboxAt: _at, outboxPending: _pending, importKey: _key, externalId: _external, ...record } = comment as CommentRecord & Record<string, unknown>;
+    const visible = story.visible;
+    const at = firstAfter(visible, { postedAt: comment.postedAt, id: comment._id }) - 1;
+    const present = at >= 0 && visible[at]!._id === comment._id;
+    if (present) visible.splice(at, 1);
+    const shown = comment.status === 'approved' || (comment.status === 'deleted' && comment.placeholder);
+    if (shown) visible.splice(present ? at : at + 1, 0, record as CommentRecord);
+    this.held += (shown ? 1 : 0) - (present ? 1 : 0);
+    for (const id of eventIds) this.ownEvents.add(id);
+    // Events never heard back (the listener lost the broker meanwhile) must not pile up.
+    for (const oldest of this.ownEvents) {
+      if (this.ownEvents.size <= 100_000) break;
+      this.ownEvents.delete(oldest);
+    }
   }
 
   /** This instance changed the story: forget it now, before its event comes back. */
@@ -113,9 +141,23 @@ export class ThreadReadModel implements OnApplicationBootstrap, OnApplicationShu
 
   private reset(live: boolean): void {
     this.live = live;
+    this.ownEvents.clear();
     this.stories.clear();
     this.loading.clear();
     this.held = 0;
+  }
+}
+
+/** An event's id and, for thread events, the thread's seq; each undefined when unreadable (the story is then forgotten). */
+function fieldsOf(value: Buffer | null): { id?: string; seq?: number } {
+  try {
+    const event = JSON.parse(value?.toString() ?? 'null') as { id?: unknown; payload?: { seq?: unknown } } | null;
+    return {
+      ...(typeof event?.id === 'string' ? { id: event.id } : {}),
+      ...(typeof event?.payload?.seq === 'number' ? { seq: event.payload.seq } : {}),
+    };
+  } catch {
+    return {};
   }
 }
 

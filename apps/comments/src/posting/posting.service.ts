@@ -170,7 +170,7 @@ export class PostingService {
       [createEvent('comment.edited', comment.articleId, payload, eventMeta('comments'))],
     );
     if (!saved) throw commentChangedMeanwhile(id);
-    this.readModel.forget(comment.articleId);
+    this.readModel.applied(saved, lastEventOf(saved));
     this.outbox.publishSoon({ id, events: saved.outbox, version: saved.updatedAt });
     if (comment.status === 'approved') await this.recount(comment.articleId);
     return toOwnView(saved);
@@ -195,7 +195,7 @@ export class PostingService {
       [event],
     );
     if (!saved) throw commentChangedMeanwhile(id);
-    this.readModel.forget(comment.articleId);
+    this.readModel.applied(saved, [event.id]);
     this.outbox.publishSoon({ id, events: saved.outbox, version: saved.updatedAt });
     if (comment.status === 'approved') await this.recount(comment.articleId);
   }
@@ -228,7 +228,7 @@ export class PostingService {
     );
     // Changed meanwhile (an edit or another decision): the event server retries from fresh state.
     if (!saved) throw new Error(`comment ${comment._id} changed while applying a decision`);
-    this.readModel.forget(comment.articleId);
+    this.readModel.applied(saved, [event.id]);
     this.outbox.publishSoon({ id: comment._id, events: saved.outbox, version: saved.updatedAt });
     if (delta !== 0) await this.recount(comment.articleId);
   }
@@ -252,7 +252,7 @@ export class PostingService {
       [event],
     );
     if (!saved) return false;
-    this.readModel.forget(decision.articleId);
+    this.readModel.applied(saved, [event.id]);
     this.outbox.publishSoon({ id: saved._id, events: saved.outbox, version: saved.updatedAt });
     if (status === 'approved') await this.recount(decision.articleId);
     return true;
@@ -303,6 +303,8 @@ export class PostingService {
     return this.threads.recount(articleId, () => this.comments.countApproved(articleId));
   }
 }
+
+const lastEventOf = (comment: CommentDocument) => comment.outbox.slice(-1).map((event) => event.id);
 
 const toOwnView = (comment: CommentRecord): OwnCommentView => ({
   id: comment._id,

@@ -72,3 +72,30 @@ describe('ThreadStateCache', () => {
     expect(cache.size()).toBe(0);
   });
 });
+
+describe('ThreadStateCache and thread events', () => {
+  it("keeps what this instance committed when its own event comes back, forgets it for a newer one", async () => {
+    const { cache, get, load } = setup();
+    cache.setLive(true);
+    cache.offer(thread('a', 5));
+    cache.heard('a', 5); // our own change, heard back
+    expect((await get('a'))?.seq).toBe(5);
+    expect(load).not.toHaveBeenCalled();
+    cache.heard('a', 6); // another instance changed it
+    await get('a');
+    expect(load).toHaveBeenCalledTimes(1);
+  });
+
+  it('does not hold an offered state older than one already heard, nor trust an event without a seq', async () => {
+    const { cache, get, load } = setup();
+    cache.setLive(true);
+    cache.heard('a', 7);
+    cache.offer(thread('a', 6)); // committed here, but another instance's 7 was heard first
+    await get('a');
+    expect(load).toHaveBeenCalledTimes(1);
+    cache.offer(thread('b', 3));
+    cache.heard('b', undefined);
+    await get('b');
+    expect(load).toHaveBeenCalledTimes(2);
+  });
+});

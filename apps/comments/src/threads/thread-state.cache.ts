@@ -18,6 +18,7 @@ export interface ThreadStateCacheOptions {
 export class ThreadStateCache {
   private readonly threads = new Map<string, { thread: ThreadRecord; at: number }>();
   private readonly loading = new Map<string, Promise<ThreadRecord | null>>();
+  private readonly heardSeq = new Map<string, number>();
   private live = false;
 
   constructor(
@@ -29,12 +30,46 @@ export class ThreadStateCache {
     this.live = live && this.options.maxThreads > 0;
     this.threads.clear();
     this.loading.clear();
+    this.heardSeq.clear();
   }
 
   forget(articleId: string): void {
     // A load started before the change must neither answer later reads nor be kept.
     this.loading.delete(articleId);
     this.threads.delete(articleId);
+  }
+
+  /**
+   * A thread event was heard: the thread is at `seq` now. What is held is kept when it is that
+   * state already (this instance's own change, offered when committed), else forgotten.
+   */
+  heard(articleId: string, seq: number | undefined): void {
+    if (seq !== undefined) this.remember(articleId, seq);
+    const held = this.threads.get(articleId);
+    if (held && seq !== undefined && held.thread.seq >= seq) return;
+    this.forget(articleId);
+  }
+
+  /** This instance committed the thread's new state: hold it, unless something newer is held. */
+  offer(thread: ThreadRecord): void {
+    if (!this.live) return;
+    const held = this.threads.get(thread._id);
+    this.loading.delete(thread._id);
+    if (held && held.thread.seq >= thread.seq) return;
+    // Another instance's newer change may have been heard before this one was offered.
+    if ((this.heardSeq.get(thread._id) ?? 0) > thread.seq) return this.forget(thread._id);
+    this.keep(thread._id, thread, this.now());
+  }
+
+  /** The newest seq heard per thread (as many threads as are held), for offer(). */
+  private remember(articleId: string, seq: number): void {
+    if ((this.heardSeq.get(articleId) ?? 0) >= seq) return;
+    this.heardSeq.delete(articleId);
+    this.heardSeq.set(articleId, seq);
+    for (const oldest of this.heardSeq.keys()) {
+      if (this.heardSeq.size <= Math.max(1, this.options.maxThreads)) break;
+      this.heardSeq.delete(oldest);
+    }
   }
 
   /** The thread from memory when it is young enough, else `load`ed (one load per thread at a time). */

@@ -205,8 +205,8 @@ export class ThreadsService {
   }
 
   private async recountNow(articleId: string, count: () => Promise<number>, reason: ThreadChangeReason): Promise<number> {
-    const thread = await this.load(articleId);
-    if (!thread) throw threadNotFound(articleId);
+    // The recent thread is a fine base: a change on a stale seq loses its commit and rolls forward.
+    const thread = await this.findRecent(articleId);
     const after = await this.change(thread, async (current, now) => {
       const commentCount = await count();
       if (commentCount === (current.commentCount ?? 0)) return null;
@@ -309,10 +309,12 @@ export class ThreadsService {
       outbox: change.events,
     });
     if (!committed) return false;
+    this.cache.forget(base._id);
     try {
       await this.repository.applySnapshot(base._id, change.snapshot);
+      // Held as committed: its own event, heard back, then finds it current and keeps it.
+      this.cache.offer({ _id: base._id, ...change.snapshot });
     } finally {
-      this.cache.forget(base._id);
       this.outbox.publishSoon({ id, events: change.events });
     }
     return true;
