@@ -21,6 +21,8 @@ export interface OutboxStore {
   markPublished(published: PendingOutbox[]): Promise<void>;
   /** The events not known to be published already (a store that removes them lazily knows). */
   unpublished?(events: EventEnvelope<unknown>[]): EventEnvelope<unknown>[];
+  /** A writer handed these documents over just now (a newer version of each is on its way). */
+  handedOver?(pendings: PendingOutbox[]): void;
 }
 
 export interface OutboxRelayOptions {
@@ -77,6 +79,7 @@ export class OutboxRelay implements OnApplicationBootstrap, BeforeApplicationShu
    */
   publishSoon(pending: PendingOutbox): void {
     if (!pending.events.length || this.stopped) return;
+    this.store.handedOver?.([pending]);
     this.soon.push(pending);
     if (this.soon.length === 1) setImmediate(() => this.publishSoonBatch());
   }
@@ -105,6 +108,7 @@ export class OutboxRelay implements OnApplicationBootstrap, BeforeApplicationShu
   async publishNowMany(pendings: PendingOutbox[], timeoutMs: number): Promise<boolean> {
     const batch = pendings.filter((pending) => pending.events.length);
     if (!batch.length) return true;
+    this.store.handedOver?.(batch);
     let timer: NodeJS.Timeout | undefined;
     // The caller waits for the broker's acknowledgement only; clearing the outbox follows in the
     // background (until it does, the poller may publish the events again: harmless).

@@ -85,4 +85,21 @@ describe('MongooseOutboxStore, clearing by version', () => {
     expect(model.findById).toHaveBeenCalledWith('c', { outbox: 1, updatedAt: 1 });
     expect(docs.c.outbox).toEqual([]);
   });
+
+  it('drops a due version as soon as a newer one is handed over, so the sweep never sends a clearing that cannot match', async () => {
+    const v1 = new Date('2026-01-01T00:00:05Z');
+    const v2 = new Date('2026-01-01T00:00:09.900Z');
+    const docs = { c: { outbox: [event('e1'), event('e2')], updatedAt: v2, outboxPending: true } };
+    const { model, calls } = fakeModel(docs);
+    const store = new MongooseOutboxStore(model as never, 2_000);
+    await store.markPublished([{ id: 'c', events: [event('e1')], version: v1 }]);
+    store.handedOver([{ id: 'c', events: [event('e1'), event('e2')], version: v2 }]); // written, not yet published
+    await store.sweep();
+    expect(calls).toEqual([]);
+    await store.markPublished([{ id: 'c', events: [event('e1'), event('e2')], version: v2 }]);
+    jest.setSystemTime(new Date('2026-01-01T00:00:12Z'));
+    await store.sweep();
+    expect(calls).toEqual(['bulkWrite c']);
+    expect(docs.c.outbox).toEqual([]);
+  });
 });

@@ -91,6 +91,17 @@ export class MongooseOutboxStore implements OutboxStore {
     return events.filter((event) => !this.published.has(event.id));
   }
 
+  /**
+   * A newer version of these documents was written: an older one due for clearing would no longer
+   * match, so it is dropped now (the newer one is due once published; if that fails, the poller).
+   */
+  handedOver(pendings: PendingOutbox[]): void {
+    for (const { id, version } of pendings) {
+      const due = this.due.get(id);
+      if (due && (!version || due.version < version.getTime())) this.due.delete(id);
+    }
+  }
+
   async markPublished(published: PendingOutbox[]): Promise<void> {
     if (!published.length) return;
     const now = Date.now();

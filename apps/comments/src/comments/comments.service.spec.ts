@@ -21,7 +21,10 @@ class MemoryComments {
   }
 
   async insertNew(comments: CommentDocument[]) {
-    const inserted = comments.filter((c) => !this.docs.some((d) => d.articleId === c.articleId && d.importKey === c.importKey));
+    // As stored: stamped with the version (updatedAt) the outbox clearing is conditional on.
+    const inserted = comments
+      .filter((c) => !this.docs.some((d) => d.articleId === c.articleId && d.importKey === c.importKey))
+      .map((c) => ({ ...c, updatedAt: new Date() }));
     this.docs.push(...inserted);
     return inserted;
   }
@@ -47,7 +50,7 @@ function setup(state: ThreadRecord['state'] = 'archived') {
     findReadable: async () => thread,
     recount: async (_id: string, count: () => Promise<number>) => (thread.commentCount = await count()),
   };
-  const relay = { flush: jest.fn(async () => undefined) };
+  const relay = { publishNowMany: jest.fn(async (_pendings: unknown[], _timeoutMs: number) => true) };
   // The read model's pages are the repository's pages (what it serves while its listener is not live).
   const readModel = { forget: jest.fn(), page: (...args: Parameters<MemoryComments['pageApproved']>) => comments.pageApproved(...args) };
   const service = new CommentsService(
@@ -73,7 +76,9 @@ describe('CommentsService', () => {
     expect(await run(() => service.import(ARTICLE, batch(1, 2, 3), admin))).toEqual({ articleId: ARTICLE, imported: 3, skipped: 0, commentCount: 3 });
     expect(await run(() => service.import(ARTICLE, batch(1, 2, 3), admin))).toEqual({ articleId: ARTICLE, imported: 0, skipped: 3, commentCount: 3 });
     expect(await run(() => service.import(ARTICLE, batch(3, 4), admin))).toEqual({ articleId: ARTICLE, imported: 1, skipped: 1, commentCount: 4 });
-    expect(relay.flush).toHaveBeenCalledTimes(2);
+    expect(relay.publishNowMany).toHaveBeenCalledTimes(2);
+    // Each stored comment handed over with its version, so clearing its outbox needs no read.
+    expect(relay.publishNowMany.mock.calls[0]![0]).toEqual(comments.docs.slice(0, 3).map((doc) => expect.objectContaining({ id: doc._id, version: expect.any(Date) })));
     const first = comments.docs[0]!;
     expect(first).toMatchObject({ status: 'approved', source: 'import', externalId: 'c1', importKey: 'import:c1', author: { name: 'Reader 1' } });
     expect(first.outbox).toEqual([

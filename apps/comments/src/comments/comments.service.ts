@@ -12,6 +12,9 @@ import { ThreadReadModel } from './thread-read.model';
 
 export const COMMENTS_OUTBOX = Symbol('COMMENTS_OUTBOX');
 
+/** How long an import waits for the broker to take its events before answering anyway (they are stored). */
+const IMPORT_PUBLISH_TIMEOUT_MS = 10_000;
+
 /** Reading a thread's comments, and moving a newsroom's existing comments in. */
 @Injectable()
 export class CommentsService {
@@ -87,8 +90,14 @@ export class CommentsService {
       });
     const inserted = await this.repository.insertNew(fresh);
     this.readModel.forget(articleId);
-    // One batched publication for the whole import; the relay's poller is the safety net.
-    if (inserted.length) await this.outbox.flush();
+    // One produce request for the whole import, waited for (the relay's poller is the safety net);
+    // with their versions, so that clearing them later costs no read.
+    if (inserted.length) {
+      await this.outbox.publishNowMany(
+        inserted.map((comment) => ({ id: comment._id, events: comment.outbox, version: comment.updatedAt })),
+        IMPORT_PUBLISH_TIMEOUT_MS,
+      );
+    }
     const commentCount = await this.threads.recount(articleId, () => this.repository.countApproved(articleId), 'comments_imported');
     const result = { articleId, imported: inserted.length, skipped: input.comments.length - inserted.length, commentCount };
     this.log.log({ msg: 'imported comments', ...result, by: actor.id });
