@@ -75,4 +75,19 @@ export class ModerationConfig extends DatabaseServiceConfig {
   @Min(1)
   @Max(1_000_000)
   MODERATION_CACHE_MAX_ENTRIES: number = 10_000;
+
+  /**
+   * Case journal inserts, and new cases' first projections, arriving within this many
+   * milliseconds of each other share one insertMany (group commit). 0: each is written at once, alone.
+   */
+  @IsInt()
+  @Min(0)
+  @Max(100)
+  MODERATION_BATCH_LINGER_MS: number = 2;
+
+  /** A batch this large is written without waiting for the linger to end. */
+  @IsInt()
+  @Min(1)
+  @Max(1_000)
+  MODERATION_BATCH_MAX: number = 200;
 }

@@ -1,10 +1,11 @@
 import { Injectable, OnModuleInit } from '@nestjs/common';
 import { InjectModel } from '@nestjs/mongoose';
 import { Model, QueryFilter } from 'mongoose';
-import { isDuplicateKeyError } from '@app/persistence';
 import { PastCase, RECENT_BODIES_LIMIT } from './author-history.rules';
+import { ModerationConfig } from '../moderation.config';
 import { JournalOutboxStore, withPendingOutbox } from '../outbox/journal-outbox.store';
 import { CASE_ENTRY_MODEL, CASE_MODEL, CaseDocument, CaseEntryDocument, CaseState, CaseStatus } from './case.schema';
+import { InsertBatcher } from './insert.batcher';
 
 export interface QueueFilter {
   status: CaseStatus;
@@ -33,12 +34,20 @@ export const escapeRegex = (text: string) => text.replace(/[.*+?^${}()|[\]\\]/g,
 @Injectable()
 export class CasesRepository implements OnModuleInit {
   readonly outboxStore: JournalOutboxStore;
+  /** Journal entries committed at the same moment share one insertMany (see InsertBatcher). */
+  private readonly journal: InsertBatcher<CaseEntryDocument>;
+  /** So do new cases' first projections. */
+  private readonly newCases: InsertBatcher<CaseDocument>;
 
   constructor(
     @InjectModel(CASE_ENTRY_MODEL) private readonly entries: Model<CaseEntryDocument>,
     @InjectModel(CASE_MODEL) private readonly cases: Model<CaseDocument>,
+    config: ModerationConfig,
   ) {
     this.outboxStore = new JournalOutboxStore(entries as never);
+    const batching = { lingerMs: config.MODERATION_BATCH_LINGER_MS, maxBatch: config.MODERATION_BATCH_MAX };
+    this.journal = new InsertBatcher((docs) => this.entries.collection.insertMany(docs as never[], { ordered: false }), batching);
+    this.newCases = new InsertBatcher((docs) => this.cases.collection.insertMany(docs as never[], { ordered: false }), batching);
   }
 
   /** The unique indexes are the commit points: they must exist before the first write. */
@@ -53,16 +62,11 @@ export class CasesRepository implements OnModuleInit {
 
   /**
    * Commits a change: false when an entry with this seq (someone else changed the case first) or
-   * this uniq (the reader reported it already) exists.
+   * this uniq (the reader reported it already) exists. Entries committed at the same moment are
+   * written together; each is still refused or inserted on its own by the unique indexes.
    */
-  async insert(entry: CaseEntryDocument): Promise<boolean> {
-    try {
-      await this.entries.collection.insertOne(withPendingOutbox(entry) as never);
-      return true;
-    } catch (error) {
-      if (isDuplicateKeyError(error)) return false;
-      throw error;
-    }
+  insert(entry: CaseEntryDocument): Promise<boolean> {
+    return this.journal.insert(withPendingOutbox(entry));
   }
 
   /** A case's audit trail: its entries in order. */
@@ -78,25 +82,13 @@ export class CasesRepository implements OnModuleInit {
   async project(seq: number, state: CaseState): Promise<'created' | 'updated' | 'unchanged'> {
     const { commentId: _id, author, ...rest } = state;
     const fields = { ...rest, seq, authorName: author.name, ...(author.id ? { authorId: author.id } : {}) };
-    if (seq === 1) {
-      // A new case (the common path): create its projection in one write.
-      try {
-        await this.cases.collection.insertOne({ _id, ...fields } as never);
-        return 'created';
-      } catch (error) {
-        if (!isDuplicateKeyError(error)) throw error;
-      }
-    }
+    // A new case (the common path): create its projection in one write, shared with other new
+    // cases'. Refused as a duplicate: projected already, so go on as for any later entry.
+    if (seq === 1 && (await this.newCases.insert({ _id, ...fields } as CaseDocument))) return 'created';
     const updated = await this.cases.updateOne({ _id, seq: { $lt: seq } }, { $set: fields });
     if (updated.matchedCount) return 'updated';
-    try {
-      await this.cases.collection.insertOne({ _id, ...fields } as never);
-      return 'created';
-    } catch (error) {
-      // Projected already, with this seq or a newer one.
-      if (!isDuplicateKeyError(error)) throw error;
-      return 'unchanged';
-    }
+    // Refused as a duplicate: projected already, with this seq or a newer one.
+    return (await this.newCases.insert({ _id, ...fields } as CaseDocument)) ? 'created' : 'unchanged';
   }
 
   async projectedSeq(caseId: string): Promise<number> {
