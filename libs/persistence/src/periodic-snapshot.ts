@@ -34,7 +34,7 @@ export class PeriodicSnapshot<T> {
   private readonly maxAgeMs: number;
 
   constructor(private readonly options: PeriodicSnapshotOptions<T>) {
-    this.now = options.now ?? Date.now;
+    this.now = options.now ?? (() => Date.now());
     this.maxAgeMs = options.maxAgeMs ?? 5 * options.refreshMs;
   }
 
