@@ -14,6 +14,7 @@ describe('ModerationConfig', () => {
       MODERATION_JUNK_RUN_LENGTH: 10,
       MODERATION_CACHE_TTL_MS: 1_000,
       MODERATION_CACHE_MAX_ENTRIES: 10_000,
+      MODERATION_SANCTIONS_REFRESH_MS: 1_000,
     });
   });
 
@@ -31,11 +32,11 @@ describe('ModerationConfig', () => {
   it('names every bad setting', () => {
     let error: unknown;
     try {
-      loadConfig(ModerationConfig, { MODERATION_BANNED_WORDS: 'ok,(evil|regex)', MODERATION_REPORT_THRESHOLD: '0', MODERATION_SHOUTING_RATIO: '2', MODERATION_CACHE_TTL_MS: '-1', MODERATION_CACHE_MAX_ENTRIES: '0' });
+      loadConfig(ModerationConfig, { MODERATION_BANNED_WORDS: 'ok,(evil|regex)', MODERATION_REPORT_THRESHOLD: '0', MODERATION_SHOUTING_RATIO: '2', MODERATION_CACHE_TTL_MS: '-1', MODERATION_CACHE_MAX_ENTRIES: '0', MODERATION_SANCTIONS_REFRESH_MS: '-5' });
     } catch (caught) {
       error = caught;
     }
     expect(error).toBeInstanceOf(ConfigError);
-    for (const name of ['MODERATION_BANNED_WORDS', 'MODERATION_REPORT_THRESHOLD', 'MODERATION_SHOUTING_RATIO', 'MODERATION_CACHE_TTL_MS', 'MODERATION_CACHE_MAX_ENTRIES']) expect((error as ConfigError).message).toContain(name);
+    for (const name of ['MODERATION_BANNED_WORDS', 'MODERATION_REPORT_THRESHOLD', 'MODERATION_SHOUTING_RATIO', 'MODERATION_CACHE_TTL_MS', 'MODERATION_CACHE_MAX_ENTRIES', 'MODERATION_SANCTIONS_REFRESH_MS']) expect((error as ConfigError).message).toContain(name);
   });
 });
