@@ -103,7 +103,8 @@ export class PeriodicSnapshot<T> {
         },
         (error: unknown) => {
           try {
-            this.options.onError?.(error);
+            // A load cut short by shutdown (the connection closing) is not worth a warning.
+            if (!this.stopped) this.options.onError?.(error);
           } catch {
             // a failing report must not fail the refresh
           }
