@@ -74,4 +74,15 @@ export class CommentsConfig extends DatabaseServiceConfig {
   @Min(0)
   @Max(600_000)
   THREAD_STATE_CACHE_MAX_AGE_MS: number = 5_000;
+
+  /**
+   * Every reader's bans and suspensions are held in memory and reloaded by one query this often
+   * (ms), and at once after this instance records or lifts one; a post is checked against them
+   * without a read. A snapshot older than 5 × this (the database is away) is not used: posts read
+   * the reader instead. 0 = always read the reader.
+   */
+  @IsInt()
+  @Min(0)
+  @Max(60_000)
+  READER_SANCTIONS_REFRESH_MS: number = 1_000;
 }

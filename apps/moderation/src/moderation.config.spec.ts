@@ -16,6 +16,7 @@ describe('ModerationConfig', () => {
       MODERATION_CACHE_MAX_ENTRIES: 10_000,
       MODERATION_BATCH_LINGER_MS: 2,
       MODERATION_BATCH_MAX: 200,
+      MODERATION_SANCTIONS_REFRESH_MS: 1_000,
     });
   });
 
@@ -33,11 +34,11 @@ describe('ModerationConfig', () => {
   it('names every bad setting', () => {
     let error: unknown;
     try {
-      loadConfig(ModerationConfig, { MODERATION_BANNED_WORDS: 'ok,(evil|regex)', MODERATION_REPORT_THRESHOLD: '0', MODERATION_SHOUTING_RATIO: '2', MODERATION_CACHE_TTL_MS: '-1', MODERATION_CACHE_MAX_ENTRIES: '0', MODERATION_BATCH_LINGER_MS: '-1', MODERATION_BATCH_MAX: '0' });
+      loadConfig(ModerationConfig, { MODERATION_BANNED_WORDS: 'ok,(evil|regex)', MODERATION_REPORT_THRESHOLD: '0', MODERATION_SHOUTING_RATIO: '2', MODERATION_CACHE_TTL_MS: '-1', MODERATION_CACHE_MAX_ENTRIES: '0', MODERATION_BATCH_LINGER_MS: '-1', MODERATION_BATCH_MAX: '0', MODERATION_SANCTIONS_REFRESH_MS: '-5' });
     } catch (caught) {
       error = caught;
     }
     expect(error).toBeInstanceOf(ConfigError);
-    for (const name of ['MODERATION_BANNED_WORDS', 'MODERATION_REPORT_THRESHOLD', 'MODERATION_SHOUTING_RATIO', 'MODERATION_CACHE_TTL_MS', 'MODERATION_CACHE_MAX_ENTRIES', 'MODERATION_BATCH_LINGER_MS', 'MODERATION_BATCH_MAX']) expect((error as ConfigError).message).toContain(name);
+    for (const name of ['MODERATION_BANNED_WORDS', 'MODERATION_REPORT_THRESHOLD', 'MODERATION_SHOUTING_RATIO', 'MODERATION_CACHE_TTL_MS', 'MODERATION_CACHE_MAX_ENTRIES', 'MODERATION_BATCH_LINGER_MS', 'MODERATION_BATCH_MAX', 'MODERATION_SANCTIONS_REFRESH_MS']) expect((error as ConfigError).message).toContain(name);
   });
 });

@@ -62,15 +62,15 @@ export class ModerationConfig extends DatabaseServiceConfig {
   MODERATION_JUNK_RUN_LENGTH: number = 10;
 
   /**
-   * How long a review may reuse a story or a reader's sanctions it read (ms; 0 = always read).
-   * This process's own writes drop them at once; another instance's are seen within this time.
+   * How long a review may reuse a story it read (ms; 0 = always read). This process's own writes
+   * drop it at once; another instance's are seen within this time.
    */
   @IsInt()
   @Min(0)
   @Max(60_000)
   MODERATION_CACHE_TTL_MS: number = 1_000;
 
-  /** How many stories, and how many readers' sanctions, are kept at most (least recently used go first). */
+  /** How many stories are kept at most (least recently used go first). */
   @IsInt()
   @Min(1)
   @Max(1_000_000)
@@ -90,4 +90,15 @@ export class ModerationConfig extends DatabaseServiceConfig {
   @Min(1)
   @Max(1_000)
   MODERATION_BATCH_MAX: number = 200;
+
+  /**
+   * Every reader's sanctions in force are held in memory and reloaded by one query this often
+   * (ms), and at once after this instance imposes or lifts one; a review or a queue page reads no
+   * sanctions. A snapshot older than 5 × this (the database is away) is not used: the authors'
+   * sanctions are read instead. 0 = always read them.
+   */
+  @IsInt()
+  @Min(0)
+  @Max(60_000)
+  MODERATION_SANCTIONS_REFRESH_MS: number = 1_000;
 }

@@ -2,3 +2,4 @@ export * from './mongo-errors';
 export * from './mongo.module';
 export * from './outbox';
 export * from './keyed-lock';
+export * from './periodic-snapshot';

@@ -14,6 +14,14 @@ export class ReadersRepository {
   }
 
   /**
+   * Every reader with a sanction, ever (the collection holds no one else): one query, a whole
+   * collection read, which FerretDB serves without decoding filters. Sized for thousands.
+   */
+  findAll(): Promise<ReaderDocument[]> {
+    return this.model.find({}, { sanctions: 1 }).lean<ReaderDocument[]>();
+  }
+
+  /**
    * Records a sanction once: a redelivered user.sanctioned finds its sanctionId already there.
    * (Upsert with a "not already there" filter would collide on _id, hence insert-or-push.)
    */

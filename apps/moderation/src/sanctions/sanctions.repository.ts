@@ -37,6 +37,14 @@ export class SanctionsRepository implements OnModuleInit {
   }
 
   /**
+   * The whole journal but the events (one query: a read of the whole collection, which FerretDB
+   * serves without decoding filters). Sized for sanctions in the thousands.
+   */
+  findAll(): Promise<SanctionEntryDocument[]> {
+    return this.model.find({}, { outbox: 0 }).lean<SanctionEntryDocument[]>();
+  }
+
+  /**
    * Every line about these users (served by { userId, at }). One equality query per user: FerretDB
    * pushes an equality down to PostgreSQL's index, an $in it does not (it would read every line).
    */

@@ -18,21 +18,30 @@ class MemorySanctions {
     await new Promise((resolve) => setImmediate(resolve));
     return this.docs.filter((d) => d.sanctionId === sanctionId);
   }
+  /** Per-user reads (one query per user), whole-journal loads, and whether the database answers. */
   reads = 0;
+  loads = 0;
+  failing = false;
   async ofUsers(userIds: string[]) {
-    this.reads++;
+    this.reads += userIds.length;
+    if (this.failing) throw new Error('database away');
     return this.docs.filter((d) => userIds.includes(d.userId));
+  }
+  async findAll() {
+    this.loads++;
+    if (this.failing) throw new Error('database away');
+    return [...this.docs];
   }
 }
 
 const mona: Actor = { id: 'mod-1', name: 'Mona Moderator', roles: ['moderator'] };
 const inHours = (hours: number) => new Date(Date.now() + hours * 3_600_000);
 
-function setup(cacheTtlMs = 1_000) {
+function setup(refreshMs = 1_000) {
   const memory = new MemorySanctions();
   const published: EventEnvelope<unknown>[] = [];
   const relay = { publishSoon: ({ events }: { events: EventEnvelope<unknown>[] }) => published.push(...events) };
-  const config = Object.assign(new ModerationConfig(), { MODERATION_CACHE_TTL_MS: cacheTtlMs });
+  const config = Object.assign(new ModerationConfig(), { MODERATION_SANCTIONS_REFRESH_MS: refreshMs });
   return { memory, published, service: new SanctionsService(memory as unknown as SanctionsRepository, config, relay as unknown as OutboxRelay) };
 }
 
@@ -75,25 +84,77 @@ describe('SanctionsService', () => {
     expect(await codeOf(service.lift('bob', id, mona))).toBe('sanction_not_found');
   });
 
-  it("reuses a reader's sanctions for reviews, and sees its own imposing and lifting at once", async () => {
-    const { service, memory } = setup(60_000);
-    expect(await service.activeFor(['ann'])).toEqual(new Map());
-    expect(await service.activeFor(['ann'])).toEqual(new Map());
-    expect(memory.reads).toBe(1);
+  describe('the snapshot of every sanction', () => {
+    // setImmediate stays real: the in-memory journal yields with it, as a database call would.
+    beforeEach(() => jest.useFakeTimers({ now: new Date('2026-01-01T00:00:00Z'), doNotFake: ['setImmediate'] }));
+    afterEach(() => jest.useRealTimers());
 
-    const { id } = await service.impose('ann', { kind: 'premoderate', reason: 'flame war' }, mona);
-    expect((await service.activeFor(['ann'])).get('ann')).toEqual([expect.objectContaining({ id, status: 'active' })]);
-    await service.lift('ann', id, mona);
-    expect(await service.activeFor(['ann'])).toEqual(new Map());
-    expect(memory.reads).toBe(3);
-  });
+    it('reads each author before the first load, and nobody once it is loaded; stops reloading on shutdown', async () => {
+      const { service, memory } = setup();
+      expect(await service.activeFor(['ann', 'bob'])).toEqual(new Map());
+      expect(memory.reads).toBe(2);
 
-  it('ends a cached suspension when its time is up, not when the cache forgets it', async () => {
-    const { service, memory } = setup(60_000);
-    await service.impose('ann', { kind: 'suspend', until: new Date(Date.now() + 200), reason: 'cool off' }, mona);
-    expect((await service.activeFor(['ann'])).has('ann')).toBe(true);
-    await new Promise((resolve) => setTimeout(resolve, 250));
-    expect(await service.activeFor(['ann'])).toEqual(new Map());
-    expect(memory.reads).toBe(1);
+      service.onApplicationBootstrap();
+      await jest.advanceTimersByTimeAsync(0);
+      await service.impose('ann', { kind: 'ban', reason: 'spam bot' }, mona);
+      expect([...(await service.activeFor(['ann', 'bob', 'ann'])).keys()]).toEqual(['ann']);
+      expect((await service.activeFor(['ann'])).get('ann')).toEqual([expect.objectContaining({ kind: 'ban', status: 'active' })]);
+      expect(memory.reads).toBe(2);
+      expect(memory.loads).toBe(2); // the first, and one after the imposing
+      await jest.advanceTimersByTimeAsync(2_000);
+      expect(memory.loads).toBe(4); // one query per MODERATION_SANCTIONS_REFRESH_MS
+
+      service.onApplicationShutdown();
+      await jest.advanceTimersByTimeAsync(10_000);
+      expect(memory.loads).toBe(4);
+      expect(jest.getTimerCount()).toBe(0);
+    });
+
+    it('sees its own imposing and lifting at once, without waiting for the timer', async () => {
+      const { service, memory } = setup(60_000);
+      service.onApplicationBootstrap();
+      await jest.advanceTimersByTimeAsync(0);
+      expect(await service.activeFor(['ann'])).toEqual(new Map());
+
+      const { id } = await service.impose('ann', { kind: 'premoderate', reason: 'flame war' }, mona);
+      expect((await service.activeFor(['ann'])).get('ann')).toEqual([expect.objectContaining({ id, status: 'active' })]);
+      await service.lift('ann', id, mona);
+      expect(await service.activeFor(['ann'])).toEqual(new Map());
+      expect(memory.reads).toBe(0);
+      expect(memory.loads).toBe(3); // the first, and one after each write
+      service.onApplicationShutdown();
+    });
+
+    it('ends a suspension by the clock at the review, not at the load', async () => {
+      const { service, memory } = setup(60_000);
+      service.onApplicationBootstrap();
+      await service.impose('ann', { kind: 'suspend', until: new Date(Date.now() + 200), reason: 'cool off' }, mona);
+      expect((await service.activeFor(['ann'])).has('ann')).toBe(true);
+      await jest.advanceTimersByTimeAsync(250);
+      expect(await service.activeFor(['ann'])).toEqual(new Map());
+      expect(memory.loads).toBe(2); // no reload since the suspension was loaded
+      expect(memory.reads).toBe(0);
+      service.onApplicationShutdown();
+    });
+
+    it('keeps the last snapshot while reloads fail, up to 5 intervals; then reads the authors, holding nothing back on an error', async () => {
+      const { service, memory } = setup();
+      service.onApplicationBootstrap();
+      await jest.advanceTimersByTimeAsync(0);
+      await service.impose('ann', { kind: 'ban', reason: 'spam bot' }, mona); // reloads at once
+      memory.failing = true;
+      await jest.advanceTimersByTimeAsync(5_000);
+      expect(memory.loads).toBe(7); // two good ones, then 5 failing
+      expect((await service.activeFor(['ann'])).has('ann')).toBe(true);
+      expect(memory.reads).toBe(0);
+
+      await jest.advanceTimersByTimeAsync(1);
+      await expect(service.activeFor(['ann'])).rejects.toThrow('database away'); // a review fails and is retried; it is not approved blind
+      expect(memory.reads).toBe(1);
+      memory.failing = false;
+      expect((await service.activeFor(['ann'])).has('ann')).toBe(true);
+      expect(memory.reads).toBe(2);
+      service.onApplicationShutdown();
+    });
   });
 });

@@ -1,8 +1,8 @@
-import { Inject, Injectable } from '@nestjs/common';
+import { Inject, Injectable, Logger, OnApplicationBootstrap, OnApplicationShutdown } from '@nestjs/common';
 import { randomUUID } from 'node:crypto';
 import { Actor, createEvent, SanctionInput, UserSanctionPayload } from '@app/contracts';
 import { eventMeta, OutboxRelay } from '@app/kafka';
-import { ShortLivedCache } from '../cache/short-lived-cache';
+import { PeriodicSnapshot } from '@app/persistence';
 import { ModerationConfig } from '../moderation.config';
 import { checkSanction, foldSanctions, SanctionView } from './sanction.rules';
 import { SanctionEntryDocument } from './sanction.schema';
@@ -11,6 +11,20 @@ import { SanctionsRepository } from './sanctions.repository';
 
 export const SANCTIONS_OUTBOX = Symbol('SANCTIONS_OUTBOX');
 
+/** User id → the journal lines of their sanctions not lifted (ended or not: that is decided at each use). */
+export type UnliftedSanctions = Map<string, SanctionEntryDocument[]>;
+
+/** The snapshot of the journal a review needs: per user, the imposing lines of sanctions never lifted. */
+export function unliftedSanctionsOf(entries: SanctionEntryDocument[]): UnliftedSanctions {
+  const lifted = new Set(entries.filter((e) => e.type === 'lifted').map((e) => e.sanctionId));
+  const byUser: UnliftedSanctions = new Map();
+  for (const entry of entries) {
+    if (entry.type !== 'imposed' || lifted.has(entry.sanctionId)) continue;
+    byUser.set(entry.userId, [...(byUser.get(entry.userId) ?? []), entry]);
+  }
+  return byUser;
+}
+
 /**
  * Sanctions on readers: ban, suspend until a time, pre-moderate. Each is imposed and lifted by a
  * moderator, written to the journal with the event that announces it (user.sanctioned,
@@ -18,16 +32,33 @@ export const SANCTIONS_OUTBOX = Symbol('SANCTIONS_OUTBOX');
  * suspended reader's posts, the rules hold a pre-moderated reader's comments.
  */
 @Injectable()
-export class SanctionsService {
-  /** Every review reads its author's sanctions; they change rarely, and only through this service. */
-  private readonly cache: ShortLivedCache<string, SanctionEntryDocument[]>;
+export class SanctionsService implements OnApplicationBootstrap, OnApplicationShutdown {
+  private readonly log = new Logger(SanctionsService.name);
+  /**
+   * Every review needs its author's sanctions; they are few and change rarely, and only through
+   * this service (of some instance): all of them are held in memory, reloaded every
+   * MODERATION_SANCTIONS_REFRESH_MS and right after this instance imposes or lifts one.
+   */
+  private readonly snapshot: PeriodicSnapshot<UnliftedSanctions>;
 
   constructor(
     private readonly repository: SanctionsRepository,
     config: ModerationConfig,
     @Inject(SANCTIONS_OUTBOX) private readonly outbox: OutboxRelay,
   ) {
-    this.cache = new ShortLivedCache({ ttlMs: config.MODERATION_CACHE_TTL_MS, maxEntries: config.MODERATION_CACHE_MAX_ENTRIES });
+    this.snapshot = new PeriodicSnapshot({
+      load: async () => unliftedSanctionsOf(await this.repository.findAll()),
+      refreshMs: config.MODERATION_SANCTIONS_REFRESH_MS,
+      onError: (error) => this.log.warn({ msg: 'could not reload sanctions; reviews read their authors\' once the snapshot is too old', error: (error as Error).message }),
+    });
+  }
+
+  onApplicationBootstrap(): void {
+    this.snapshot.start();
+  }
+
+  onApplicationShutdown(): void {
+    this.snapshot.stop();
   }
 
   async impose(userId: string, input: SanctionInput, moderator: Actor): Promise<SanctionView> {
@@ -78,23 +109,25 @@ export class SanctionsService {
   }
 
   /**
-   * The sanctions in force now, per user (users without any are absent). A user's journal lines
-   * are served from memory for up to MODERATION_CACHE_TTL_MS; whether one has ended is decided now.
+   * The sanctions in force now, per user (users without any are absent): from the snapshot when
+   * it is loaded and fresh, else read. Whether one has ended is decided now, not at loading.
    */
   async activeFor(userIds: string[]): Promise<Map<string, SanctionView[]>> {
-    const lines = await Promise.all([...new Set(userIds)].map((userId) => this.cache.get(userId, () => this.repository.ofUsers([userId]))));
-    const active = foldSanctions(lines.flatMap((of) => of ?? []), new Date()).filter((s) => s.status === 'active');
+    const ids = [...new Set(userIds)];
+    const known = this.snapshot.current();
+    const lines = known ? ids.flatMap((userId) => known.get(userId) ?? []) : await this.repository.ofUsers(ids);
+    const active = foldSanctions(lines, new Date()).filter((s) => s.status === 'active');
     const byUser = new Map<string, SanctionView[]>();
     for (const sanction of active) byUser.set(sanction.userId, [...(byUser.get(sanction.userId) ?? []), sanction]);
     return byUser;
   }
 
-  /** The user's cached lines are dropped whatever the outcome: a failed insert may still have landed. */
+  /** The snapshot is reloaded whatever the outcome (a failed insert may still have landed) before the caller hears of it. */
   private async insert(entry: SanctionEntryDocument): Promise<boolean> {
     try {
       return await this.repository.insert(entry);
     } finally {
-      this.cache.invalidate(entry.userId);
+      await this.snapshot.refreshAfterWrite();
     }
   }
 
