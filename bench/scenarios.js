@@ -123,7 +123,9 @@ async function burst(ctx) {
   }
   sustainable = Math.max(1, sustainable);
   const rate = Math.round(sustainable * 10);
-  const connections = Math.min(1000, Math.max(opts.connections, Math.ceil(rate / 20)));
+  // Enough connections to offer the rate while each post waits up to half a second (the system
+  // slows under the burst; too few connections would cap the offered rate, not the system).
+  const connections = Math.min(1000, Math.max(opts.connections, Math.ceil(rate / 2)));
   const watcher = new DecisionWatcher({ brokers: run.kafkaBrokers, topicPrefix: run.topicPrefix });
   await watcher.start();
   const accepted = [];
