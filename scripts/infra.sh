@@ -30,8 +30,8 @@ FERRETDB_VERSION=v1.24.2
 CACHE=${INFRA_CACHE:-$INFRA_DIR/cache} DATA=$INFRA_DIR/data LOGS=$INFRA_DIR/logs RUN=$INFRA_DIR/run
 KAFKA_LIBS=$CACHE/kafka-$KAFKA_VERSION/libs
 KAFKA_DATA=$DATA/kafka
-# "-idpk": built with patch_ferretdb below (the _id lookup uses PostgreSQL's _id index).
-FERRETDB_BIN=$CACHE/ferretdb-$FERRETDB_VERSION-idpk/ferretdb
+# "-idx": built with patch_ferretdb below (pushed-down equality filters are served by indexes).
+FERRETDB_BIN=$CACHE/ferretdb-$FERRETDB_VERSION-idx/ferretdb
 PG_BIN=/usr/lib/postgresql/15/bin
 [[ -x /usr/local/go/bin/go ]] && PATH=$PATH:/usr/local/go/bin   # Go's default install place
 
@@ -157,12 +157,22 @@ EOF
 # never an array, `=` selects the same documents (FerretDB applies the whole filter again after
 # fetching), so the copy built here compares `_id` with `=`. Nothing else changes: other fields
 # still use containment (they may hold arrays), and so still scan.
+#
+# The other fields' containment filters are served by a second patch: every index also gets a GIN
+# twin over the same fields (jsonb_path_ops supports exactly `@>`), created next to FerretDB's
+# btree (which stays: unique constraints need it). Same documents, found by index instead of a scan.
 patch_ferretdb() {
   local query=internal/backends/postgresql/query.go anchor='	case string, types.ObjectID, time.Time:'
   grep -qxF "$anchor" "$query" || { echo "patch_ferretdb: anchor not found in $query" >&2; return 1; }
   awk -v anchor="$anchor" '{ print } $0 == anchor { print "\t\tif k == \"_id\" && operator == \"->\" {\n\t\t\tsql = `%[1]s%[2]s%[3]s = %[4]s` // _id is never an array: = is an index scan\n\t\t}" }' \
     "$query" >"$query.patched" && mv "$query.patched" "$query"
-  grep -q '_id is never an array' "$query"
+  grep -q '_id is never an array' "$query" || return 1
+  local registry=internal/backends/postgresql/metadata/registry.go
+  local create='		created = append(created, index.Name)'
+  [[ $(grep -cxF "$create" "$registry") == 1 ]] || { echo "patch_ferretdb: anchor not found in $registry" >&2; return 1; }
+  awk -v anchor="$create" '$0 == anchor { print "\t\tif index.Name != \"_id_\" { // GIN twin: serves the @> filters FerretDB pushes down\n\t\t\tgin := make([]string, len(index.Key))\n\t\t\tfor i, c := range columns {\n\t\t\t\tgin[i] = strings.TrimSuffix(c, \" DESC\") + \" jsonb_path_ops\"\n\t\t\t}\n\t\t\tginName := strings.TrimSuffix(index.PgIndex, \"_idx\") + \"_gin\"\n\t\t\tif _, err = p.Exec(ctx, fmt.Sprintf(\"CREATE INDEX %s ON %s USING gin (%s)\", pgx.Identifier{ginName}.Sanitize(), pgx.Identifier{dbName, c.TableName}.Sanitize(), strings.Join(gin, \", \"))); err != nil {\n\t\t\t\t_ = r.indexesDrop(ctx, p, dbName, collectionName, created)\n\t\t\t\treturn lazyerrors.Error(err)\n\t\t\t}\n\t\t}\n" } { print }' \
+    "$registry" >"$registry.patched" && mv "$registry.patched" "$registry"
+  grep -q 'GIN twin' "$registry"
 }
 
 # FerretDB: `go install` of this version panics at start on an invalid build/version/version.txt

@@ -69,11 +69,11 @@ export class CommentsConfig extends DatabaseServiceConfig {
   @Max(1_000_000)
   THREAD_STATE_CACHE_MAX_THREADS: number = 20_000;
 
-  /** The oldest thread document used from memory, in case changes went unheard. */
+  /** The oldest thread document used from memory, in case changes went unheard (events keep it current). */
   @IsInt()
   @Min(0)
   @Max(600_000)
-  THREAD_STATE_CACHE_MAX_AGE_MS: number = 5_000;
+  THREAD_STATE_CACHE_MAX_AGE_MS: number = 30_000;
 
   /**
    * Every reader's bans and suspensions are held in memory and reloaded by one query this often
