@@ -6,10 +6,11 @@ const READ = /^\/api\/v1\/articles\/([0-9a-f]{8}-[0-9a-f]{4}-4[0-9a-f]{3}-[89ab]
 /**
  * Thread reads answered from the cache before the framework's pipeline (guards, pipes,
  * interceptors: measured at about 0.6 ms of CPU per request, most of a cache hit's cost). Only
- * requests the Nest route would accept as they are, and only pages the cache holds fresh, take
- * this way; everything else (stale or missing pages, odd queries, errors) goes the normal way,
- * which answers the same page with the same key. Requests answered here are not in the request
- * log (the cache's counters count them).
+ * requests the Nest route would accept as they are, and only pages the cache can serve without
+ * waiting (fresh ones, and stale ones while their refresh runs, as the route would) take this
+ * way; everything else (missing pages, odd queries, errors) goes the normal way, which answers
+ * the same page with the same key. Requests answered here are not in the request log (the
+ * cache's counters and the HTTP metrics count them).
  */
 export function registerThreadReadFastPath(app: NestFastifyApplication, cache: ThreadCache): void {
   app

@@ -117,21 +117,29 @@ describe('ThreadCache', () => {
 });
 
 describe('ThreadCache.peek and the fast path key', () => {
-  it('peeks only fresh, young pages, and counts them as hits', async () => {
+  it('peeks what read() would serve without waiting: fresh pages as hits, stale or ageing ones while it refreshes them', async () => {
     let clock = 0;
     const threads = new ThreadCache({ maxStories: 10, maxAgeMs: 1_000 }, () => clock);
     threads.setEnabled(true);
     expect(threads.peek('s', 'k')).toBeUndefined();
-    await threads.read('s', 'k', async () => 'page');
-    expect(threads.peek('s', 'k')).toBe('page');
-    clock = 600; // past half its age: the normal way refreshes it
-    expect(threads.peek('s', 'k')).toBeUndefined();
-    clock = 0;
-    threads.invalidate('s');
+    let n = 0;
+    const fetch = async () => `v${++n}`;
+    await threads.read('s', 'k', fetch);
+    expect(threads.peek('s', 'k')).toBe('v1');
+    threads.invalidate('s'); // the story changed: served stale once, refreshed with the page's own fetch
+    expect(threads.peek('s', 'k')).toBe('v1');
+    await new Promise((resolve) => setImmediate(resolve));
+    expect(threads.peek('s', 'k')).toBe('v2');
+    clock = 600; // past half its age: still served, and refreshed
+    expect(threads.peek('s', 'k')).toBe('v2');
+    await new Promise((resolve) => setImmediate(resolve));
+    expect(threads.peek('s', 'k')).toBe('v3');
+    clock = 1_700; // past its age: the normal way waits for a fetch
     expect(threads.peek('s', 'k')).toBeUndefined();
     threads.setEnabled(false);
     expect(threads.peek('s', 'k')).toBeUndefined();
-    expect(threads.stats().hits).toBe(1);
+    expect(threads.stats()).toMatchObject({ hits: 3, staleHits: 2 });
+    expect(n).toBe(3);
   });
 
   it('refreshes a page past half its age in the background, serving it meanwhile', async () => {

@@ -7,6 +7,8 @@ interface CachedPage {
   storedAt: number;
   /** The story changed after this was fetched: serve it while a fresh copy is fetched. */
   stale: boolean;
+  /** How it was fetched, so a read in front of the framework (peek) can start its refresh. */
+  fetch: () => Promise<string>;
 }
 
 interface StoryEntry {
@@ -83,17 +85,25 @@ export class ThreadCache {
   }
 
   /**
-   * The page if it can be served as it is, now, without a fetch (fresh and young): for a fast
-   * path in front of the framework. Anything else (stale, old, missing, disabled) is undefined,
-   * and the caller takes the normal way (read()).
+   * The page if it can be served now without waiting for a fetch, for a fast path in front of
+   * the framework: as read() would serve it, a stale or ageing page included, whose refresh it
+   * starts the same way (with the fetch the page was filled by). Missing, too old or disabled is
+   * undefined, and the caller takes the normal way (read()).
    */
   peek(storyId: string, key: string): string | undefined {
     if (!this.enabled) return undefined;
     const story = this.stories.get(storyId);
     const page = story?.pages.get(key);
-    if (!story || !page || page.stale || this.now() - page.storedAt > this.options.maxAgeMs / 2) return undefined;
+    if (!story || !page) return undefined;
+    const age = this.now() - page.storedAt;
+    if (age > this.options.maxAgeMs) return undefined;
     this.touch(storyId);
-    this.counters.hits++;
+    if (!page.stale && age <= this.options.maxAgeMs / 2) {
+      this.counters.hits++;
+    } else {
+      this.counters.staleHits++;
+      void this.refresh(storyId, story, key, page.fetch).catch(() => undefined);
+    }
     return page.body;
   }
 
@@ -127,7 +137,7 @@ export class ThreadCache {
         // Dropped (evicted or cache reset) meanwhile: keep nothing.
         if (this.stories.get(storyId) === story) {
           if (!story.pages.has(key) && story.pages.size >= MAX_PAGES_PER_STORY) story.pages.delete(story.pages.keys().next().value!);
-          story.pages.set(key, { body, storedAt: this.now(), stale: story.generation !== generation });
+          story.pages.set(key, { body, storedAt: this.now(), stale: story.generation !== generation, fetch });
         }
         return body;
       })
