@@ -224,7 +224,9 @@ function disarm(generated: Generated, op: Operation): Generated {
   const badId = !op.path.includes('/users/') && used.some((id) => id.kind === 'malformed');
   // Some "malformed" texts are JSON after all (duplicate keys, a lone surrogate; fastify drops a BOM).
   const parsed = parseOrUndefined(generated.body);
-  const surelyInvalid = (generated.body.kind === 'malformed' && parsed === undefined) || (generated.body.depth ?? 0) > 32 || (generated.body.kind === 'huge' && JSON.stringify(generated.body.json).length > OVER_LIMIT);
+  // An empty text is no body at all, which an optional body accepts (an archive without a reason).
+  const empty = generated.body.raw !== undefined && generated.body.raw.replace(/^\ufeff/, '').trim() === '';
+  const surelyInvalid = (generated.body.kind === 'malformed' && parsed === undefined && !empty) || (generated.body.depth ?? 0) > 32 || (generated.body.kind === 'huge' && JSON.stringify(generated.body.json).length > OVER_LIMIT);
   if (badId || (op.hasBody && surelyInvalid)) return generated;
   if (op.hasBody && generated.body.kind !== 'none') {
     const json = parsed;
