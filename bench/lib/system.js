@@ -51,18 +51,20 @@ const portAnswers = (port) =>
   });
 
 /**
- * The shared infrastructure. When its three ports answer it is used as it is; when one does not,
- * someone may be restarting it: wait up to a minute before asking scripts/infra.sh to start what
- * is missing (its health probes can time out on a crowded machine, and then it would start a
- * second server that cannot bind the port).
+ * The shared infrastructure. When its three ports answer it is used as it is; when none does,
+ * nothing runs and scripts/infra.sh starts it at once. When only some answer, someone may be
+ * restarting one: wait up to a minute before asking scripts/infra.sh to start what is missing
+ * (its health probes can time out on a crowded machine, and then it would start a second server
+ * that cannot bind the port).
  */
 async function infrastructure(log) {
   const ports = [Number(process.env.KAFKA_PORT ?? 9092), Number(process.env.MONGO_PORT ?? 27017), Number(process.env.PG_PORT ?? 55432)];
   const deadline = Date.now() + 60_000;
   let answering = false;
   for (;;) {
-    answering = (await Promise.all(ports.map(portAnswers))).every(Boolean);
-    if (answering || Date.now() > deadline) break;
+    const answers = await Promise.all(ports.map(portAnswers));
+    answering = answers.every(Boolean);
+    if (answering || !answers.some(Boolean) || Date.now() > deadline) break;
     log(`infrastructure ports ${ports.join(', ')}: not all answer yet, waiting…`);
     await sleep(3_000);
   }
