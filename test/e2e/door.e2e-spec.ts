@@ -15,7 +15,7 @@ import { freePort, startService, stopProcess, system } from '../support/services
  * is down, hangs or answers garbage. Gateways with their own settings run as extra processes.
  */
 
-const LEAKS = /\n\s+at |node_modules|\/work\/|\/dist\/|\.ts:\d+|\.js:\d+|Mongo|E11000|ferret|postgres|kafka|ECONNREFUSED|UND_ERR|TypeError|SyntaxError|RangeError|stack/i;
+const LEAKS = /\n\s+at |node_modules|\/work\/|\/dist\/|\.ts:\d+|\.js:\d+|Mongo|\bE11000\b|ferret|postgres|kafka|ECONNREFUSED|UND_ERR|TypeError|SyntaxError|RangeError|stack/i;
 
 function expectCleanError(response: ApiResponse, status: number, code?: string) {
   expect({ status: response.status, code: response.body?.code }).toEqual({ status, code: code ?? response.body?.code });

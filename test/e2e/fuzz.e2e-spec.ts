@@ -270,7 +270,7 @@ function toRequest(op: Operation, generated: Generated, fixtures: Fixtures, secr
 
 // ---- what an answer must (not) contain --------------------------------------------------
 
-const LEAKS = /\n\s+at |node_modules|\/work\/|\/dist\/|\.ts:\d+|\.js:\d+|Mongo|E11000|ferret|postgres|kafka|ECONNREFUSED|TypeError|ReferenceError|RangeError|SyntaxError|Maximum call stack/i;
+const LEAKS = /\n\s+at |node_modules|\/work\/|\/dist\/|\.ts:\d+|\.js:\d+|Mongo|\bE11000\b|ferret|postgres|kafka|ECONNREFUSED|TypeError|ReferenceError|RangeError|SyntaxError|Maximum call stack/i;
 
 function problemsOf(status: number, text: string): string[] {
   const problems: string[] = [];
