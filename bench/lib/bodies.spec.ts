@@ -1,17 +1,14 @@
 // The bench posts these bodies and counts on the automatic rules approving every one: should a
 // rule change start holding them, the bench would measure the human queue instead.
 import { review } from '../../apps/moderation/src/rules/moderation.rules';
-import { WordMatcher } from '../../apps/moderation/src/rules/word-matcher';
+import { loadConfig } from '@app/config';
+import { ModerationConfig } from '../../apps/moderation/src/moderation.config';
+import { ruleSettingsFrom } from '../../apps/moderation/src/rules/rule-settings';
 // eslint-disable-next-line @typescript-eslint/no-require-imports
 const { cleanBody } = require('./bodies') as { cleanBody: (tag: string) => string };
 
-const settings = {
-  banned: new WordMatcher([], { includeEnglishProfanity: true }),
-  suspect: new WordMatcher(['idiot', 'moron', 'stupid', 'liar']),
-  newCommenterThreshold: 0,
-  shoutingRatio: 0.7,
-  junkRunLength: 10,
-};
+// The rules as the moderation service runs them by default (its config with no overrides).
+const settings = ruleSettingsFrom(loadConfig(ModerationConfig, {}));
 
 describe('bench comment bodies', () => {
   it('are unique and approved by the default rules', () => {

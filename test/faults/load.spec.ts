@@ -2,16 +2,13 @@
 // a text that decides otherwise by chance is reported as a lost comment (found at post 455:
 // "number …-455" read as a banned word).
 import { review } from '../../apps/moderation/src/rules/moderation.rules';
-import { WordMatcher } from '../../apps/moderation/src/rules/word-matcher';
+import { loadConfig } from '@app/config';
+import { ModerationConfig } from '../../apps/moderation/src/moderation.config';
+import { ruleSettingsFrom } from '../../apps/moderation/src/rules/rule-settings';
 import { textOf } from './load';
 
-const settings = {
-  banned: new WordMatcher([], { includeEnglishProfanity: true }),
-  suspect: new WordMatcher(['idiot', 'moron', 'stupid', 'liar']),
-  newCommenterThreshold: 0,
-  shoutingRatio: 0.7,
-  junkRunLength: 10,
-};
+// The rules as the moderation service runs them by default (its config with no overrides).
+const settings = ruleSettingsFrom(loadConfig(ModerationConfig, {}));
 
 describe('the fault suite texts', () => {
   it('are decided by their kind, for the first 5,000 posts', () => {
