@@ -46,7 +46,7 @@ export class CommentsConfig extends DatabaseServiceConfig {
   @Max(30_000)
   COMMENT_PUBLISH_TIMEOUT_MS: number = 2_000;
 
-  /** Posts arriving within this many milliseconds of each other are stored in one write. */
+  /** Posts arriving within this many milliseconds of each other are stored in one write; 0: each at once, alone. */
   @IsInt()
   @Min(0)
   @Max(100)

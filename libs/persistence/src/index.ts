@@ -3,3 +3,4 @@ export * from './mongo.module';
 export * from './outbox';
 export * from './keyed-lock';
 export * from './periodic-snapshot';
+export * from './group-commit';
