@@ -8,6 +8,8 @@ import { KafkaClient } from './kafka.client';
 export interface HeardEvent {
   key: string | null;
   type: string | null;
+  /** The event's id, from its header. */
+  id: string | null;
   /** The raw message, for the few listeners that need a field of the payload (parse it only then). */
   value: Buffer | null;
 }
@@ -79,6 +81,7 @@ export class BroadcastListener {
           batch.messages.map((message) => ({
             key: message.key?.toString() ?? null,
             type: message.headers?.['event-type']?.toString() ?? null,
+            id: message.headers?.['event-id']?.toString() ?? null,
             value: message.value,
           })),
         );

@@ -69,12 +69,12 @@ describe('ThreadReadModel', () => {
     model.applied({ ...comment('c', 2), status: 'rejected' } as CommentRecord, ['ev2']); // leaves the thread
     model.applied({ ...comment('a', 1), status: 'deleted', placeholder: true, body: '' } as CommentRecord, ['ev3']); // stays as a placeholder
     const listener = (model as unknown as { listener: { options: { onEvents: (events: unknown[]) => void } } }).listener.options;
-    const heard = (id: string, type = 'comment.approved') => ({ key: 's', type, value: Buffer.from(JSON.stringify({ id, payload: {} })) });
+    const heard = (id: string, type = 'comment.approved') => ({ key: 's', type, id, value: Buffer.from(JSON.stringify({ id, payload: {} })) });
     listener.onEvents([heard('ev1'), heard('ev2'), heard('ev3')]);
     const page = await model.page('s', undefined, 10);
     expect(page.map((c) => [c._id, c.status])).toEqual([['a', 'deleted'], ['b', 'approved'], ['bb', 'approved'], ['d', 'approved']]);
     // A thread event (a new count) changes no comment: the list stays.
-    listener.onEvents([{ key: 's', type: 'thread.count_changed', value: Buffer.from(JSON.stringify({ id: 't1', payload: { seq: 4 } })) }]);
+    listener.onEvents([{ key: 's', type: 'thread.count_changed', id: 't1', value: Buffer.from(JSON.stringify({ id: 't1', payload: { seq: 4 } })) }]);
     await model.page('s', undefined, 10);
     expect(repository.visibleOf).toHaveBeenCalledTimes(1);
     // Someone else's change is not known here: the story is loaded again.

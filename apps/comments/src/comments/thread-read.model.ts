@@ -41,8 +41,8 @@ export class ThreadReadModel implements OnApplicationBootstrap, OnApplicationShu
           if (!event.key || !changesThreadRead(event.type)) continue;
           // Only thread events change the thread document (they carry its seq); only comment
           // events change the visible comments, and this instance's own are applied already.
-          if (event.type?.startsWith('thread.')) this.threads.heard(event.key, fieldsOf(event.value).seq);
-          else if (!this.ownEvents.delete(fieldsOf(event.value).id ?? '')) this.forget(event.key);
+          if (event.type?.startsWith('thread.')) this.threads.heard(event.key, seqOf(event.value));
+          else if (!this.ownEvents.delete(event.id ?? '')) this.forget(event.key);
         }
       },
       onLive: () => {
@@ -148,16 +148,13 @@ export class ThreadReadModel implements OnApplicationBootstrap, OnApplicationShu
   }
 }
 
-/** An event's id and, for thread events, the thread's seq; each undefined when unreadable (the story is then forgotten). */
-function fieldsOf(value: Buffer | null): { id?: string; seq?: number } {
+/** The thread's seq a thread event carries; undefined when unreadable (the thread is then forgotten). */
+function seqOf(value: Buffer | null): number | undefined {
   try {
-    const event = JSON.parse(value?.toString() ?? 'null') as { id?: unknown; payload?: { seq?: unknown } } | null;
-    return {
-      ...(typeof event?.id === 'string' ? { id: event.id } : {}),
-      ...(typeof event?.payload?.seq === 'number' ? { seq: event.payload.seq } : {}),
-    };
+    const seq = (JSON.parse(value?.toString() ?? 'null') as { payload?: { seq?: unknown } } | null)?.payload?.seq;
+    return typeof seq === 'number' ? seq : undefined;
   } catch {
-    return {};
+    return undefined;
   }
 }
 
