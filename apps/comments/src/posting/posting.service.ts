@@ -170,9 +170,7 @@ export class PostingService {
       [createEvent('comment.edited', comment.articleId, payload, eventMeta('comments'))],
     );
     if (!saved) throw commentChangedMeanwhile(id);
-    this.readModel.applied(saved, lastEventOf(saved));
-    this.outbox.publishSoon({ id, events: saved.outbox, version: saved.updatedAt });
-    if (comment.status === 'approved') await this.recount(comment.articleId);
+    await this.changed(saved, comment.status === 'approved');
     return toOwnView(saved);
   }
 
@@ -195,9 +193,7 @@ export class PostingService {
       [event],
     );
     if (!saved) throw commentChangedMeanwhile(id);
-    this.readModel.applied(saved, [event.id]);
-    this.outbox.publishSoon({ id, events: saved.outbox, version: saved.updatedAt });
-    if (comment.status === 'approved') await this.recount(comment.articleId);
+    await this.changed(saved, comment.status === 'approved');
   }
 
   /**
@@ -228,9 +224,7 @@ export class PostingService {
     );
     // Changed meanwhile (an edit or another decision): the event server retries from fresh state.
     if (!saved) throw new Error(`comment ${comment._id} changed while applying a decision`);
-    this.readModel.applied(saved, [event.id]);
-    this.outbox.publishSoon({ id: comment._id, events: saved.outbox, version: saved.updatedAt });
-    if (delta !== 0) await this.recount(comment.articleId);
+    await this.changed(saved, delta !== 0);
   }
 
   /**
@@ -252,10 +246,19 @@ export class PostingService {
       [event],
     );
     if (!saved) return false;
-    this.readModel.applied(saved, [event.id]);
-    this.outbox.publishSoon({ id: saved._id, events: saved.outbox, version: saved.updatedAt });
-    if (status === 'approved') await this.recount(decision.articleId);
+    await this.changed(saved, status === 'approved');
     return true;
+  }
+
+  /**
+   * After a comment's change is stored with its event (the last in its outbox): this instance's
+   * read model is patched, the outbox handed to the relay, and the thread recounted when the
+   * change moved the approved count.
+   */
+  private async changed(saved: CommentDocument, countMoved: boolean): Promise<void> {
+    this.readModel.applied(saved, lastEventOf(saved));
+    this.outbox.publishSoon({ id: saved._id, events: saved.outbox, version: saved.updatedAt });
+    if (countMoved) await this.recount(saved.articleId);
   }
 
   private async assertThreadAccepts(articleId: string, now: Date): Promise<void> {
