@@ -17,7 +17,7 @@ export class ThreadsRepository implements OnModuleInit {
     @InjectModel(THREAD_MODEL) private readonly threads: Model<ThreadDocument>,
     @InjectModel(THREAD_CHANGE_MODEL) private readonly changes: Model<ThreadChangeDocument>,
   ) {
-    this.outboxStore = new ThreadChangesOutbox(changes);
+    this.outboxStore = new ThreadChangesOutbox(changes, (id, snapshot) => this.applySnapshot(id, snapshot));
   }
 
   /** The indexes must exist before the first change relies on them. */

@@ -80,10 +80,10 @@ const article = (overrides: Partial<ArticlePublishedPayload> = {}): ArticlePubli
 
 const moderator: Actor = { id: 'mod-1', name: 'Mona Moderator', roles: ['moderator'] };
 
-function setup() {
+function setup(cache = new ThreadStateCache({ maxThreads: 0, maxAgeMs: 0 })) {
   const repository = new MemoryRepository();
   const relay = new RecordingRelay();
-  const service = new ThreadsService(repository as unknown as ThreadsRepository, relay as unknown as OutboxRelay, new ThreadStateCache({ maxThreads: 0, maxAgeMs: 0 }));
+  const service = new ThreadsService(repository as unknown as ThreadsRepository, relay as unknown as OutboxRelay, cache);
   return { repository, relay, service };
 }
 
@@ -197,5 +197,56 @@ describe('ThreadsService', () => {
     await run(() => service.applyUpdate({ ...a, revision: 2, commentPolicy: { ...a.commentPolicy, closeAfterDays: 2 } }));
     expect(types(repository, a.articleId)).toEqual(['1 thread.opened published', '2 thread.closed expired', '3 thread.reopened rescheduled']);
     expect(repository.threads.get(a.articleId)).toMatchObject({ state: 'open', articleRevision: 2 });
+  });
+
+  // Issue 13, defect 5: with two comments instances, one held the thread as it read it (count 3)
+  // while the other stored count 5; a recount finding 3 again compared it with the stale copy and
+  // changed nothing, so the stored count stayed 5 for good.
+  it('stores a recount equal to a stale cached count when the stored thread moved on meanwhile', async () => {
+    const cache = new ThreadStateCache({ maxThreads: 100, maxAgeMs: 60_000 });
+    cache.setLive(true);
+    const { repository, service } = setup(cache);
+    const a = article();
+    await run(() => service.open(a));
+    expect(await run(() => service.recount(a.articleId, async () => 3))).toBe(3);
+    // This instance now holds the thread at count 3; another instance commits count 5.
+    const held = await run(() => service.findRecent(a.articleId));
+    expect(held.commentCount).toBe(3);
+    const other = new ThreadsService(repository as unknown as ThreadsRepository, new RecordingRelay() as unknown as OutboxRelay, new ThreadStateCache({ maxThreads: 0, maxAgeMs: 0 }));
+    expect(await run(() => other.recount(a.articleId, async () => 5))).toBe(5);
+    expect((await run(() => service.findRecent(a.articleId))).commentCount).toBe(3);
+
+    expect(await run(() => service.recount(a.articleId, async () => 3))).toBe(3);
+    expect(repository.threads.get(a.articleId)).toMatchObject({ commentCount: 3, seq: 4 });
+    expect(types(repository, a.articleId).slice(-1)).toEqual(['4 thread.count_changed comments_changed']);
+  });
+
+  // Issue 13, defect 8: the close was committed to the log, its document write failed, and the
+  // close was announced anyway (publishing sat in a finally) while posts, reading the document,
+  // were still accepted.
+  it('announces a change only once its thread document shows it; the relay rolls the document forward first', async () => {
+    const { repository, service, relay } = setup();
+    const a = article();
+    await run(() => service.open(a));
+    const published = relay.published.length;
+    const apply = repository.applySnapshot.bind(repository);
+    repository.applySnapshot = async () => {
+      throw new Error('database went away');
+    };
+    await expect(run(() => service.act(a.articleId, 'close', moderator))).rejects.toThrow('database went away');
+    expect(relay.published).toHaveLength(published);
+    expect(repository.threads.get(a.articleId)).toMatchObject({ state: 'open', seq: 1 });
+
+    // The relay's poll: the close is still pending in the log, and its document is brought up to
+    // it before the events are handed out.
+    repository.applySnapshot = apply;
+    const { ThreadChangesOutbox } = await import('./thread-changes.outbox');
+    const pending = [...repository.changes.values()].filter((c) => c.seq === 2);
+    const model = { find: () => ({ sort: () => ({ limit: () => ({ lean: async () => pending }) }) }) };
+    const store = new ThreadChangesOutbox(model as never, (id, snapshot) => repository.applySnapshot(id, snapshot));
+    const found = await store.findPending(new Date(), 10);
+    expect(found.map((f) => f.events.map((e) => e.type))).toEqual([['thread.closed']]);
+    expect(repository.threads.get(a.articleId)).toMatchObject({ state: 'closed', seq: 2 });
+    await expect(run(() => service.findReadable(a.articleId))).resolves.toMatchObject({ state: 'closed' });
   });
 });

@@ -205,15 +205,22 @@ export class ThreadsService {
   }
 
   private async recountNow(articleId: string, count: () => Promise<number>, reason: ThreadChangeReason): Promise<number> {
-    // The recent thread is a fine base: a change on a stale seq loses its commit and rolls forward.
-    const thread = await this.findRecent(articleId);
-    const after = await this.change(thread, async (current, now) => {
+    const decide = async (current: ThreadRecord, now: Date): Promise<Change | null> => {
       const commentCount = await count();
       if (commentCount === (current.commentCount ?? 0)) return null;
       const snapshot: ThreadSnapshot = { ...snapshotOf(current), commentCount, seq: current.seq + 1 };
       return { snapshot, events: [this.event('thread.count_changed', { _id: current._id, ...snapshot }, reason, now)], audit: [] };
-    });
-    return after.record.commentCount ?? 0;
+    };
+    // The recent thread is a fine base for a change: one on a stale seq loses its commit and
+    // rolls forward. Not for "nothing to change": a count equal to a stale cached one (another
+    // instance stored a different count since) would change nothing for good. So an equal count
+    // is checked against the stored thread, and counted again on it when that moved on.
+    const cached = await this.findRecent(articleId);
+    const after = await this.change(cached, decide);
+    if (after.events || after.record !== cached) return after.record.commentCount ?? 0;
+    const stored = await this.load(articleId);
+    if (!stored || stored.seq === cached.seq) return after.record.commentCount ?? 0;
+    return (await this.change(stored, decide)).record.commentCount ?? 0;
   }
 
   /** The thread, whatever its state; 404 when the story has none (yet). */
@@ -310,13 +317,13 @@ export class ThreadsService {
     });
     if (!committed) return false;
     this.cache.forget(base._id);
-    try {
-      await this.repository.applySnapshot(base._id, change.snapshot);
-      // Held as committed: its own event, heard back, then finds it current and keeps it.
-      this.cache.offer({ _id: base._id, ...change.snapshot });
-    } finally {
-      this.outbox.publishSoon({ id, events: change.events });
-    }
+    // Announced only once the document shows it: a change whose document write failed stays in
+    // the log's outbox, and the relay rolls the document forward before it publishes it (see
+    // ThreadChangesOutbox), so nobody hears of a close that posts would not yet see.
+    await this.repository.applySnapshot(base._id, change.snapshot);
+    // Held as committed: its own event, heard back, then finds it current and keeps it.
+    this.cache.offer({ _id: base._id, ...change.snapshot });
+    this.outbox.publishSoon({ id, events: change.events });
     return true;
   }
 
