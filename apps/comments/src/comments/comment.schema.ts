@@ -27,6 +27,8 @@ export interface CommentDocument {
   statusReason?: string;
   /** When the decision that set the status was made, so an older decision never overrides a newer one. */
   decidedAt?: Date;
+  /** The decision's place in moderation's journal of the case: the order decisions apply in. */
+  decisionSeq?: number;
   editedAt?: Date;
   /** A deleted comment with replies stays in the thread as a placeholder. */
   placeholder?: boolean;
@@ -56,6 +58,7 @@ export const CommentSchema = new Schema<CommentDocument>(
     revision: { type: Number, default: 1 },
     statusReason: String,
     decidedAt: Date,
+    decisionSeq: Number,
     editedAt: Date,
     placeholder: Boolean,
     ...outboxFields,

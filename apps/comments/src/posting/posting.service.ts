@@ -84,12 +84,14 @@ export class PostingService {
    * same answer and creates nothing.
    */
   async submit(articleId: string, input: SubmitCommentInput, actor: Actor, idempotencyKey?: string): Promise<OwnCommentView> {
+    const id = commentIdFor(actor.id, articleId, idempotencyKey);
+    // A retry is replayed before anything is judged again: the comment it stands for was stored
+    // when the thread was open and the reader allowed, whatever has changed since.
+    const retried = idempotencyKey ? await this.comments.findById(id) : null;
+    if (retried) return this.sameAnswer(retried, input);
     await this.readers.assertMayPost(actor.id);
     const now = new Date();
     await this.assertThreadAccepts(articleId, now);
-    const id = commentIdFor(actor.id, articleId, idempotencyKey);
-    const retried = idempotencyKey ? await this.comments.findById(id) : null;
-    if (retried) return this.sameAnswer(retried, input);
 
     let depth = 0;
     if (input.parentId) {
@@ -180,8 +182,14 @@ export class PostingService {
    */
   async remove(id: string, actor: Actor): Promise<void> {
     const comment = await this.comments.findById(id);
-    if (!comment || comment.status === 'deleted') throw commentNotFound(id);
+    if (!comment) throw commentNotFound(id);
     const staff = actor.roles.some((role) => role === 'moderator' || role === 'admin');
+    if (comment.status === 'deleted') {
+      // Its deleter retrying (the first answer lost, or the recount after the write failed):
+      // still gone, and the count made to follow it.
+      if (comment.author.id === actor.id || staff) await this.recount(comment.articleId);
+      throw commentNotFound(id);
+    }
     if (comment.author.id !== actor.id && !staff) throw notTheAuthor();
     const placeholder = (await this.comments.countVisibleReplies(id)) > 0;
     const reason = comment.author.id === actor.id ? 'deleted by its author' : 'deleted by a moderator';
@@ -212,14 +220,19 @@ export class PostingService {
       throw new Error(`moderation.decided for revision ${decision.revision} of comment ${comment._id}, which is at revision ${comment.revision ?? 1}`);
     }
     if ((comment.revision ?? 1) !== decision.revision) return;
-    if (comment.decidedAt && comment.decidedAt.getTime() >= decision.decidedAt.getTime()) return;
     const status = STATUS_OF[decision.decision];
+    if (!isNewer(decision, comment)) {
+      // Applied already. A crash (or a failed recount) may have come between that write and the
+      // recount it needed, and this redelivery is the only one who can still see it: recount.
+      if (sameDecision(decision, comment, status)) await this.recount(comment.articleId);
+      return;
+    }
     const delta = (status === 'approved' ? 1 : 0) - (comment.status === 'approved' ? 1 : 0);
     const event = this.statusEvent(comment, status, decision.reason, await this.countAfter(comment, status), decision.moderator);
     const saved = await this.comments.updateIf(
       comment._id,
       { revision: decision.revision, status: comment.status },
-      { status, statusReason: decision.reason, decidedAt: decision.decidedAt },
+      { status, statusReason: decision.reason, decidedAt: decision.decidedAt, ...seqOf(decision) },
       [event],
     );
     // Changed meanwhile (an edit or another decision): the event server retries from fresh state.
@@ -242,7 +255,7 @@ export class PostingService {
     const saved = await this.comments.updateIf(
       decision.commentId,
       { revision: decision.revision, status: 'pending', articleId: decision.articleId },
-      { status, statusReason: decision.reason, decidedAt: decision.decidedAt },
+      { status, statusReason: decision.reason, decidedAt: decision.decidedAt, ...seqOf(decision) },
       [event],
     );
     if (!saved) return false;
@@ -306,6 +319,27 @@ export class PostingService {
     return this.threads.recount(articleId, () => this.comments.countApproved(articleId));
   }
 }
+
+/**
+ * Whether a decision comes after the one the comment shows. Moderation's journal numbers a
+ * case's decisions (decisionSeq): that order holds across moderation instances, whose clocks
+ * need not agree. Decisions from before the sequence was carried fall back to their times.
+ */
+export function isNewer(decision: ModerationDecidedPayload, comment: Pick<CommentRecord, 'decidedAt' | 'decisionSeq'>): boolean {
+  if (decision.decisionSeq !== undefined && comment.decisionSeq !== undefined && comment.decisionSeq !== null) {
+    return decision.decisionSeq > comment.decisionSeq;
+  }
+  return !comment.decidedAt || comment.decidedAt.getTime() < decision.decidedAt.getTime();
+}
+
+/** The comment shows exactly this decision (a redelivery of the one applied). */
+const sameDecision = (decision: ModerationDecidedPayload, comment: CommentRecord, status: CommentStatusChange) =>
+  comment.status === status &&
+  (decision.decisionSeq !== undefined && comment.decisionSeq != null
+    ? decision.decisionSeq === comment.decisionSeq
+    : comment.decidedAt?.getTime() === decision.decidedAt.getTime());
+
+const seqOf = (decision: ModerationDecidedPayload) => (decision.decisionSeq !== undefined ? { decisionSeq: decision.decisionSeq } : {});
 
 const lastEventOf = (comment: CommentDocument) => comment.outbox.slice(-1).map((event) => event.id);
 

@@ -342,6 +342,7 @@ export class CasesService {
         reason: verdict.reason,
         ...(verdict.by ? { moderator: verdict.by } : {}),
         decidedAt: verdict.at,
+        decisionSeq: state.decisionSeq,
       },
       eventMeta('moderation'),
     );

@@ -41,6 +41,15 @@ export class ModerationDecidedPayload {
   @Type(() => Date)
   @IsDate()
   decidedAt: Date;
+
+  /**
+   * The decision's number in the case's journal (1, 2, …): decisions on a comment apply in this
+   * order. Absent on events from before it was carried.
+   */
+  @IsOptional()
+  @IsInt()
+  @Min(1)
+  decisionSeq?: number;
 }
 
 export const SANCTION_KINDS = ['ban', 'suspend', 'premoderate'] as const;
