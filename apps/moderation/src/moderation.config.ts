@@ -77,6 +77,24 @@ export class ModerationConfig extends DatabaseServiceConfig {
   MODERATION_CACHE_MAX_ENTRIES: number = 10_000;
 
   /**
+   * Authors' recent histories (the repeat and new-commenter rules) kept in memory, in bytes at
+   * most (0 = read the journal for every review). See AuthorHistoryCache.
+   */
+  @IsInt()
+  @Min(0)
+  @Max(4 * 1024 ** 3)
+  MODERATION_AUTHOR_CACHE_MAX_BYTES: number = 32 * 1024 ** 2;
+
+  /**
+   * How long a loaded author history is trusted (ms): this instance's own decisions keep it
+   * exact; another instance's reach it within this bound.
+   */
+  @IsInt()
+  @Min(1)
+  @Max(3_600_000)
+  MODERATION_AUTHOR_CACHE_TTL_MS: number = 60_000;
+
+  /**
    * Case journal inserts, and new cases' first projections, arriving within this many
    * milliseconds of each other share one insertMany (group commit). 0: each is written at once, alone.
    */

@@ -31,6 +31,33 @@ export class EventPublisher implements OnModuleInit, OnApplicationShutdown {
     await this.producer.disconnect();
   }
 
+  /** Events handed over in the current moment, and the callers waiting for their acknowledgement. */
+  private gathered: { events: EventEnvelope<unknown>[]; waiting: { resolve: () => void; reject: (error: unknown) => void }[] } | null = null;
+
+  /**
+   * publish(), shared: every call made before the current I/O callbacks have run (the consumer's
+   * lanes, the posts of one group commit) goes out in one produce request, and each caller is
+   * answered when the broker acknowledged it (or with its error). On a hot path this is one
+   * request per moment instead of one per event.
+   */
+  publishTogether(events: readonly EventEnvelope<unknown>[]): Promise<void> {
+    if (!events.length) return Promise.resolve();
+    if (!this.gathered) {
+      const batch: NonNullable<EventPublisher['gathered']> = { events: [], waiting: [] };
+      this.gathered = batch;
+      setImmediate(() => {
+        this.gathered = null;
+        this.publish(batch.events).then(
+          () => batch.waiting.forEach((w) => w.resolve()),
+          (error) => batch.waiting.forEach((w) => w.reject(error)),
+        );
+      });
+    }
+    const batch = this.gathered;
+    batch.events.push(...events);
+    return new Promise<void>((resolve, reject) => batch.waiting.push({ resolve, reject }));
+  }
+
   async publish(events: readonly EventEnvelope<unknown>[]): Promise<void> {
     if (!events.length) return;
     const byTopic = new Map<string, Message[]>();

@@ -110,6 +110,19 @@ export class CommentsRepository implements OnModuleInit {
     return this.writes.run(id, () => this.model.findOneAndUpdate(filter as never, update, { returnDocument: 'after' }).lean<CommentDocument>());
   }
 
+  /**
+   * Puts the events of comments whose publication was not acknowledged into their outboxes, so
+   * the relay's poller publishes them (rare: the broker did not answer in time). Under the same per-comment
+   * lock as every other write of this process (see KeyedLock).
+   */
+  async leaveToOutbox(comments: Pick<CommentDocument, '_id' | 'outbox'>[]): Promise<void> {
+    await Promise.all(
+      comments.map(({ _id, outbox }) =>
+        this.writes.run(_id, () => this.model.updateOne({ _id, outboxPending: { $ne: true } }, appendToOutbox({ $set: {} }, outbox))),
+      ),
+    );
+  }
+
   /** Replies still shown under a comment (for the placeholder decision on delete). */
   countVisibleReplies(parentId: string): Promise<number> {
     return this.model.countDocuments({ parentId, status: { $in: ['approved', 'held', 'pending'] } });

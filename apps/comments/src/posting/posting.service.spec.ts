@@ -1,5 +1,5 @@
 import { Actor, ModerationDecidedPayload } from '@app/contracts';
-import { OutboxRelay } from '@app/kafka';
+import { EventPublisher, OutboxRelay } from '@app/kafka';
 import { runWithCorrelation } from '@app/observability';
 import { CommentsConfig } from '../comments.config';
 import { CommentDocument } from '../comments/comment.schema';
@@ -68,6 +68,8 @@ function setup() {
   const readers = { assertMayPost: async () => undefined };
   const readModel = { applied: () => undefined };
   const outbox = { publishSoon: () => undefined, publishNowMany: async () => true };
+  const sent: { type: string; payload: Record<string, unknown> }[] = [];
+  const publisher = { publishTogether: async (events: never[]) => void sent.push(...events) };
   const config = { COMMENT_BATCH_LINGER_MS: 0, COMMENT_BATCH_MAX: 10, COMMENT_PUBLISH_TIMEOUT_MS: 100, COMMENT_EDIT_WINDOW_MINUTES: 15, COMMENT_MAX_REPLY_DEPTH: 3 };
   const service = new PostingService(
     comments as unknown as CommentsRepository,
@@ -76,8 +78,9 @@ function setup() {
     readModel as unknown as ThreadReadModel,
     config as unknown as CommentsConfig,
     outbox as unknown as OutboxRelay,
+    publisher as unknown as EventPublisher,
   );
-  return { service, comments, thread, recounts, failNextRecount: () => (failRecounts = 1) };
+  return { service, comments, thread, recounts, sent, failNextRecount: () => (failRecounts = 1) };
 }
 
 const pending = (overrides: Partial<CommentDocument> = {}): CommentDocument => ({
@@ -113,7 +116,7 @@ describe('PostingService', () => {
   // Issue 13, defect 2: the decision was written, then its recount failed; the redelivered
   // decision no longer matched `pending` and returned without recounting, so the count stayed wrong.
   it('recounts when a decision already applied is delivered again (its first recount failed)', async () => {
-    const { service, comments, thread, recounts, failNextRecount } = setup();
+    const { service, comments, thread, recounts, sent, failNextRecount } = setup();
     comments.docs.set(COMMENT, pending());
     failNextRecount();
     const approve = decision();
@@ -124,6 +127,11 @@ describe('PostingService', () => {
     await run(() => service.applyDecision(approve));
     expect(recounts).toEqual([1]);
     expect(thread.commentCount).toBe(1);
+    // Its event is sent again too: the first send may be what failed.
+    expect(sent.map((e) => [e.type, e.payload.commentId])).toEqual([
+      ['comment.approved', COMMENT],
+      ['comment.approved', COMMENT],
+    ]);
   });
 
   // Issue 13, defect 10: decisions were ordered by their decidedAt, the clock of whichever

@@ -10,7 +10,8 @@ import {
   ModerationDecidedPayload,
   SubmitCommentInput,
 } from '@app/contracts';
-import { eventMeta, OutboxRelay } from '@app/kafka';
+import { EventEnvelope } from '@app/contracts';
+import { EventPublisher, eventMeta, OutboxRelay } from '@app/kafka';
 import { CommentsConfig } from '../comments.config';
 import { CommentDocument } from '../comments/comment.schema';
 import { CommentRecord, CommentsRepository } from '../comments/comments.repository';
@@ -69,8 +70,9 @@ export class PostingService {
     private readonly readModel: ThreadReadModel,
     private readonly config: CommentsConfig,
     @Inject(COMMENTS_OUTBOX) private readonly outbox: OutboxRelay,
+    private readonly publisher: EventPublisher,
   ) {
-    this.batcher = new SubmissionBatcher(comments, outbox, {
+    this.batcher = new SubmissionBatcher(comments, publisher, {
       lingerMs: config.COMMENT_BATCH_LINGER_MS,
       maxBatch: config.COMMENT_BATCH_MAX,
       publishTimeoutMs: config.COMMENT_PUBLISH_TIMEOUT_MS,
@@ -222,9 +224,13 @@ export class PostingService {
     if ((comment.revision ?? 1) !== decision.revision) return;
     const status = STATUS_OF[decision.decision];
     if (!isNewer(decision, comment)) {
-      // Applied already. A crash (or a failed recount) may have come between that write and the
-      // recount it needed, and this redelivery is the only one who can still see it: recount.
-      if (sameDecision(decision, comment, status)) await this.recount(comment.articleId);
+      // Applied already. A crash (or a failed send or recount) may have come between that write
+      // and what had to follow it, and this redelivery is the only one who can still see it:
+      // announce it again and recount (consumers keep the newest state; a recount is coalesced).
+      if (sameDecision(decision, comment, status)) {
+        const again = this.statusEvent(comment, status, decision.reason, await this.countAfter(comment, status), decision.moderator);
+        await this.announce(comment as CommentDocument, again, true);
+      }
       return;
     }
     const delta = (status === 'approved' ? 1 : 0) - (comment.status === 'approved' ? 1 : 0);
@@ -233,11 +239,11 @@ export class PostingService {
       comment._id,
       { revision: decision.revision, status: comment.status },
       { status, statusReason: decision.reason, decidedAt: decision.decidedAt, ...seqOf(decision) },
-      [event],
+      [],
     );
     // Changed meanwhile (an edit or another decision): the event server retries from fresh state.
     if (!saved) throw new Error(`comment ${comment._id} changed while applying a decision`);
-    await this.changed(saved, delta !== 0);
+    await this.announce(saved, event, delta !== 0);
   }
 
   /**
@@ -256,11 +262,22 @@ export class PostingService {
       decision.commentId,
       { revision: decision.revision, status: 'pending', articleId: decision.articleId },
       { status, statusReason: decision.reason, decidedAt: decision.decidedAt, ...seqOf(decision) },
-      [event],
+      [],
     );
     if (!saved) return false;
-    await this.changed(saved, status === 'approved');
+    await this.announce(saved, event, status === 'approved');
     return true;
+  }
+
+  /**
+   * After a decision is stored: its event is sent before the decision's own offset is committed
+   * (so no outbox, and no second write per decision to clear one: the consumer's redelivery is
+   * the retry, see applyDecision), this instance's read model patched, and the thread recounted
+   * when the approved count moved.
+   */
+  private async announce(saved: CommentDocument, event: EventEnvelope<unknown>, countMoved: boolean): Promise<void> {
+    this.readModel.applied(saved, [event.id]);
+    await Promise.all([this.publisher.publishTogether([event]), countMoved ? this.recount(saved.articleId) : undefined]);
   }
 
   /**

@@ -65,8 +65,9 @@ export class CasesRepository implements OnModuleInit {
    * this uniq (the reader reported it already) exists. Entries committed at the same moment are
    * written together; each is still refused or inserted on its own by the unique indexes.
    */
-  insert(entry: CaseEntryDocument): Promise<boolean> {
-    return this.journal.insert(withPendingOutbox(entry));
+  insert(entry: CaseEntryDocument, options: { outbox: boolean } = { outbox: true }): Promise<boolean> {
+    // Without the outbox flag the relay never looks at the entry: its writer sends its events itself.
+    return this.journal.insert(options.outbox ? withPendingOutbox(entry) : entry);
   }
 
   /** A case's audit trail: its entries in order. */
@@ -144,6 +145,16 @@ export class CasesRepository implements OnModuleInit {
       .sort({ postedAt: -1 })
       .limit(limit)
       .lean<PastCase[]>();
+  }
+
+  /** The author's latest cases, newest first, at most `limit`, with their ids (for AuthorHistoryCache). */
+  async latestCasesOf(authorId: string, limit: number): Promise<(PastCase & { id: string })[]> {
+    const docs = await this.cases
+      .find({ authorId }, { _id: 1, status: 1, postedAt: 1, body: 1 })
+      .sort({ postedAt: -1 })
+      .limit(limit)
+      .lean<(PastCase & { _id: string })[]>();
+    return docs.map(({ _id, ...past }) => ({ id: _id, ...past }));
   }
 
   /** The author's comments approved so far (reported ones are still approved), other than this one. */

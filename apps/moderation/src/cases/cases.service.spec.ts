@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { Actor, CommentSubmittedPayload, DomainError, EventEnvelope, QueueQuery } from '@app/contracts';
-import { OutboxRelay } from '@app/kafka';
+import { EventPublisher, OutboxRelay } from '@app/kafka';
 import { ModerationConfig } from '../moderation.config';
 import { ruleSettingsFrom } from '../rules/rule-settings';
 import { SanctionView } from '../sanctions/sanction.rules';
@@ -87,6 +87,18 @@ class MemoryCases {
       .slice(0, limit);
   }
 
+  /** Reads of an author's latest cases. */
+  historyReads = 0;
+
+  async latestCasesOf(authorId: string, limit: number) {
+    this.historyReads++;
+    return [...this.cases.values()]
+      .filter((c) => c.authorId === authorId)
+      .sort((a, b) => b.postedAt.getTime() - a.postedAt.getTime())
+      .slice(0, limit)
+      .map((c) => ({ id: c._id, status: c.status, postedAt: c.postedAt, body: c.body }));
+  }
+
   /** Precise counts asked for (when the latest cases could not tell). */
   counts = 0;
 
@@ -132,6 +144,7 @@ function setup(overrides: Partial<ModerationConfig> = {}) {
     settings,
     ruleSettingsFrom(settings),
     relay as unknown as OutboxRelay,
+    { publishTogether: async (events: EventEnvelope<unknown>[]) => void published.push(...events) } as unknown as EventPublisher,
   );
   service.storyWaitMs = 0;
   const story = (preModeration = false) => {
@@ -185,12 +198,16 @@ describe('CasesService', () => {
     const input = submission(story(), 'Fine words');
     await service.review(input);
     await service.review(input);
-    expect(decided()).toHaveLength(1);
+    // The redelivery sends the case's decision on that revision again (its first send may be what
+    // a crash interrupted): the same decision, the same place in the journal.
+    expect(decided()).toHaveLength(2);
+    expect(decided()[1]).toEqual(decided()[0]);
     await service.review({ ...input, revision: 2, body: 'Now with http://spam.example.com' });
     await service.review(input);
-    expect(decided().map((d) => [d.revision, d.decision])).toEqual([
-      [1, 'approve'],
-      [2, 'hold'],
+    expect(decided().map((d) => [d.revision, d.decision, d.decisionSeq])).toEqual([
+      [1, 'approve', 1],
+      [1, 'approve', 1],
+      [2, 'hold', 2],
     ]);
     expect((await service.history(input.commentId)).history.map((h) => h.type)).toEqual(['submitted', 'rule_verdict', 'edited', 'rule_verdict']);
     expect(memory.entries).toHaveLength(2);
@@ -210,6 +227,7 @@ describe('CasesService', () => {
     expect(memory.reads).toBe(1);
     expect(memory.entries).toHaveLength(1);
     expect(memory.cases.get(input.commentId)).toMatchObject({ seq: 1, status: 'approved' });
+    // Sent only by the redelivery: the crash came before the first send.
     expect(decided()).toHaveLength(1);
   });
 
@@ -218,7 +236,8 @@ describe('CasesService', () => {
     const input = submission(story(), 'Said twice at once');
     await Promise.all([service.review(input), service.review(input)]);
     expect(memory.entries.map((e) => e.seq)).toEqual([1]);
-    expect(decided()).toHaveLength(1);
+    // One decision, sent by each delivery.
+    expect(new Set(decided().map((d) => JSON.stringify(d))).size).toBe(1);
     expect(memory.cases.get(input.commentId)).toMatchObject({ seq: 1 });
   });
 
@@ -250,7 +269,8 @@ describe('CasesService', () => {
   });
 
   it("counts an author's approved comments precisely only when their latest cases cannot tell", async () => {
-    const { service, story, decided, memory } = setup({ MODERATION_NEW_COMMENTER_THRESHOLD: 2 } as Partial<ModerationConfig>);
+    // Statuses are changed behind the service's back below: no author history in memory here.
+    const { service, story, decided, memory } = setup({ MODERATION_NEW_COMMENTER_THRESHOLD: 2, MODERATION_AUTHOR_CACHE_MAX_BYTES: 0 } as Partial<ModerationConfig>);
     const author = { id: 'prolific', name: 'Pro' };
     const articleId = story();
     const base = Date.now() - 86_400_000;
@@ -272,6 +292,26 @@ describe('CasesService', () => {
     await service.review(submission(articleId, 'More clean words', { author }));
     expect(memory.counts).toBe(1);
     expect(decided().at(-1)).toMatchObject({ decision: 'approve', rule: 'clean' });
+  });
+
+  it("reads an author's history once, then keeps it by its own decisions (new commenter and repeats still judged)", async () => {
+    const { service, story, decided, memory } = setup({ MODERATION_NEW_COMMENTER_THRESHOLD: 2 } as Partial<ModerationConfig>);
+    const author = { id: 'newcomer', name: 'Nia' };
+    const articleId = story();
+    memory.historyReads = 0;
+    await service.review(submission(articleId, 'My very first comment', { author }));
+    expect(decided().at(-1)).toMatchObject({ decision: 'hold', rule: 'new_commenter' });
+    const held = decided().at(-1)!;
+    // A moderator approves it: this instance's own commit, so the history in memory follows.
+    await service.decide(held.commentId as string, { decision: 'approve', reason: 'welcome' }, mona);
+    await service.review(submission(articleId, 'A second thought on it', { author }));
+    expect(decided().at(-1)).toMatchObject({ decision: 'hold', rule: 'new_commenter' });
+    await service.decide(decided().at(-1)!.commentId as string, { decision: 'approve', reason: 'fine' }, mona);
+    await service.review(submission(articleId, 'Now I am a regular here', { author }));
+    expect(decided().at(-1)).toMatchObject({ decision: 'approve', rule: 'clean' });
+    await service.review(submission(articleId, 'Now I am a regular here', { author }));
+    expect(decided().at(-1)).toMatchObject({ decision: 'reject', rule: 'repeat' });
+    expect(memory.historyReads).toBe(1);
   });
 
   it('rejects the same text from the same reader within the window as a repeat', async () => {

@@ -12,13 +12,14 @@ import {
   QueueQuery,
   ReportInput,
 } from '@app/contracts';
-import { eventMeta, OutboxRelay } from '@app/kafka';
+import { EventPublisher, eventMeta, OutboxRelay } from '@app/kafka';
 import { ModerationConfig } from '../moderation.config';
 import { CommentUnderReview, review, RuleSettings } from '../rules/moderation.rules';
 import { RULE_SETTINGS } from '../rules/rule-settings';
 import { describeSanction } from '../sanctions/sanction.rules';
 import { SanctionsService } from '../sanctions/sanctions.service';
 import { StoriesService } from '../stories/stories.service';
+import { AuthorHistoryCache } from './author-history.cache';
 import { readAuthorHistory, RECENT_BODIES_LIMIT } from './author-history.rules';
 import { CaseChange, decideByModerator, deleteComment, importComment, report, reviewRevision } from './case.rules';
 import { CaseDocument, CaseEntryDocument, CaseState } from './case.schema';
@@ -43,6 +44,19 @@ export interface QueuePage {
 
 export type BulkResult = { commentId: string; ok: true; status: string } | { commentId: string; ok: false; code: string; message: string };
 
+/** How a commit's events leave. */
+interface CommitOptions {
+  /** Stands in for the first read of the journal (see commit). */
+  guess?: LatestEntry | null;
+  /**
+   * Sent by the committer before it returns, instead of through the journal's outbox: for
+   * changes made while consuming an event, whose offset is committed only after the handler
+   * returned, so a crash means redelivery, and the redelivery sends `again` (the events of the
+   * state it finds) once more. No outbox, so no second write per entry to clear it.
+   */
+  send?: { again: (current: CaseState) => EventEnvelope<unknown>[] };
+}
+
 /** Writers that keep colliding on one case get this many tries before the caller is told to retry. */
 const COMMIT_ATTEMPTS = 5;
 
@@ -56,6 +70,7 @@ export class CasesService {
   private readonly log = new Logger(CasesService.name);
   /** How long a review waits for a story moderation has not heard of yet (its events may lag). */
   storyWaitMs = 2_000;
+  private readonly authors: AuthorHistoryCache;
 
   constructor(
     private readonly repository: CasesRepository,
@@ -64,7 +79,14 @@ export class CasesService {
     private readonly config: ModerationConfig,
     @Inject(RULE_SETTINGS) private readonly settings: RuleSettings,
     @Inject(CASES_OUTBOX) private readonly outbox: OutboxRelay,
-  ) {}
+    private readonly publisher: EventPublisher,
+  ) {
+    this.authors = new AuthorHistoryCache({
+      keep: RECENT_BODIES_LIMIT,
+      maxBytes: config.MODERATION_AUTHOR_CACHE_MAX_BYTES ?? 0,
+      ttlMs: config.MODERATION_AUTHOR_CACHE_TTL_MS ?? 60_000,
+    });
+  }
 
   /**
    * comment.submitted / comment.edited: runs the rules on the revision and records the verdict
@@ -74,8 +96,6 @@ export class CasesService {
     // The rules' inputs are read while the case is: one round trip less per comment (a duplicate wastes them).
     const inputs = this.underReview(submission);
     inputs.catch(() => undefined);
-    // A first revision almost always opens its case: commit it without reading the journal first.
-    const guess = submission.revision === 1 ? null : undefined;
     await this.commit(
       submission.commentId,
       async (current) => {
@@ -84,7 +104,13 @@ export class CasesService {
         const change = reviewRevision(current, submission, verdict, new Date());
         return change && { ...change, events: [this.decidedEvent(change.state)] };
       },
-      guess,
+      {
+        // A first revision almost always opens its case: commit it without reading the journal first.
+        guess: submission.revision === 1 ? null : undefined,
+        // Delivered again (a crash before the send, a re-announced comment whose decision never
+        // reached the comments service): the decision the case holds for this revision, again.
+        send: { again: (current) => (current.revision === submission.revision && current.status !== 'deleted' ? [this.decidedEvent(current)] : []) },
+      },
     );
   }
 
@@ -96,7 +122,7 @@ export class CasesService {
         const change = importComment(current, imported, new Date());
         return change && { ...change, events: [] };
       },
-      null, // an imported comment is new, unless this is a redelivery
+      { guess: null }, // an imported comment is new, unless this is a redelivery
     );
   }
 
@@ -228,7 +254,7 @@ export class CasesService {
   private async commit(
     caseId: string,
     plan: (current: CaseState | null) => Promise<PlannedChange | null>,
-    guess?: LatestEntry | null,
+    { guess, send }: CommitOptions = {},
   ): Promise<CaseState | null> {
     // Attempt 0 is the guessed one: a wrong guess does not use up the attempts of real contention.
     for (let attempt = guess === undefined ? 1 : 0; attempt <= COMMIT_ATTEMPTS; attempt++) {
@@ -239,6 +265,7 @@ export class CasesService {
         if (guessed) continue;
         // Nothing to change; make sure a crash between commit and projection left nothing behind.
         if (latest) await this.project(caseId, latest);
+        if (latest && send) await this.publisher.publishTogether(send.again(latest.state));
         return latest?.state ?? null;
       }
       const seq = (latest?.seq ?? 0) + 1;
@@ -254,7 +281,13 @@ export class CasesService {
         eventIds: planned.events.map((event) => event.id),
         outbox: planned.events,
       };
-      if (await this.repository.insert(entry)) {
+      if (await this.repository.insert(entry, { outbox: !send })) {
+        this.authors.record(entry.state);
+        if (send) {
+          await this.project(caseId, entry);
+          await this.publisher.publishTogether(entry.outbox);
+          return entry.state;
+        }
         try {
           await this.project(caseId, entry);
         } finally {
@@ -299,8 +332,9 @@ export class CasesService {
   }
 
   /**
-   * The author's approved count and recent bodies, for the rules that are on. When both are, one
-   * query of the latest cases answers both, unless the count needs more than it holds.
+   * The author's approved count and recent bodies, for the rules that are on. When both are, the
+   * author's latest cases answer both (from memory when this instance saw the author lately, see
+   * AuthorHistoryCache), unless the count needs more than they hold.
    */
   private async authorHistory(authorId: string, submission: CommentSubmittedPayload): Promise<{ approvedCount: number; recentBodies: string[] }> {
     const threshold = this.settings.newCommenterThreshold;
@@ -308,8 +342,8 @@ export class CasesService {
     const counts = threshold > 0;
     const repeats = this.config.MODERATION_REPEAT_WINDOW_SECONDS > 0;
     if (counts && repeats) {
-      const latest = await this.repository.latestOf(authorId, submission.commentId, RECENT_BODIES_LIMIT);
-      const { recentBodies, approvedCount } = readAuthorHistory(latest, { limit: RECENT_BODIES_LIMIT, since, threshold });
+      const { cases: latest, whole } = await this.authors.latest(authorId, submission.commentId, (limit) => this.repository.latestCasesOf(authorId, limit));
+      const { recentBodies, approvedCount } = readAuthorHistory(latest, { limit: whole ? Infinity : latest.length, since, threshold });
       return { recentBodies, approvedCount: approvedCount ?? (await this.repository.countApproved(authorId, submission.commentId)) };
     }
     const [approvedCount, recentBodies] = await Promise.all([
