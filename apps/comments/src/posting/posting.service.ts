@@ -90,7 +90,7 @@ export class PostingService {
     // A retry is replayed before anything is judged again: the comment it stands for was stored
     // when the thread was open and the reader allowed, whatever has changed since.
     const retried = idempotencyKey ? await this.comments.findById(id) : null;
-    if (retried) return this.sameAnswer(retried, input);
+    if (retried) return this.replay(retried, input);
     await this.readers.assertMayPost(actor.id);
     const now = new Date();
     await this.assertThreadAccepts(articleId, now);
@@ -134,6 +134,29 @@ export class PostingService {
       return this.sameAnswer(existing, input);
     }
     return toOwnView(comment);
+  }
+
+  /**
+   * A post retried with its Idempotency-Key: the first answer. A first revision still pending
+   * may be one whose event never left (the process died between storing it and the broker's
+   * acknowledgement, so its 202 was never sent, which is why the client retries): it is
+   * announced again. Moderation decides a revision once, so a second announcement is harmless.
+   */
+  private async replay(existing: CommentRecord, input: SubmitCommentInput): Promise<OwnCommentView> {
+    const view = this.sameAnswer(existing, input);
+    if (existing.status === 'pending' && (existing.revision ?? 1) === 1) {
+      const payload: CommentSubmittedPayload = {
+        commentId: existing._id,
+        articleId: existing.articleId,
+        ...(existing.parentId ? { parentId: existing.parentId } : {}),
+        author: { id: existing.author.id!, name: existing.author.name },
+        body: existing.body,
+        revision: 1,
+        at: existing.postedAt,
+      };
+      await this.publisher.publishTogether([createEvent('comment.submitted', existing.articleId, payload, eventMeta('comments'))]);
+    }
+    return view;
   }
 
   /** Its author sees a comment in any status (with the reason); everyone else only when approved. */

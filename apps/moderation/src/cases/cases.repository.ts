@@ -1,7 +1,7 @@
 import { Injectable, OnModuleInit } from '@nestjs/common';
 import { InjectModel } from '@nestjs/mongoose';
 import { Model, QueryFilter } from 'mongoose';
-import { PastCase, RECENT_BODIES_LIMIT } from './author-history.rules';
+import { PastCase } from './author-history.rules';
 import { ModerationConfig } from '../moderation.config';
 import { JournalOutboxStore, withPendingOutbox } from '../outbox/journal-outbox.store';
 import { CASE_ENTRY_MODEL, CASE_MODEL, CaseDocument, CaseEntryDocument, CaseState, CaseStatus } from './case.schema';
@@ -135,18 +135,6 @@ export class CasesRepository implements OnModuleInit {
     return new Map(perAuthor);
   }
 
-  /**
-   * The author's latest cases other than this one, newest first, with what the rules read of
-   * them (served by { authorId, postedAt }; on FerretDB the authorId equality is the selective part).
-   */
-  latestOf(authorId: string, exceptId: string, limit: number): Promise<PastCase[]> {
-    return this.cases
-      .find({ authorId, _id: { $ne: exceptId } }, { _id: 0, status: 1, postedAt: 1, body: 1 })
-      .sort({ postedAt: -1 })
-      .limit(limit)
-      .lean<PastCase[]>();
-  }
-
   /** The author's latest cases, newest first, at most `limit`, with their ids (for AuthorHistoryCache). */
   async latestCasesOf(authorId: string, limit: number): Promise<(PastCase & { id: string })[]> {
     const docs = await this.cases
@@ -160,16 +148,6 @@ export class CasesRepository implements OnModuleInit {
   /** The author's comments approved so far (reported ones are still approved), other than this one. */
   countApproved(authorId: string, exceptId: string): Promise<number> {
     return this.cases.countDocuments({ authorId, status: { $in: ['approved', 'reported'] }, _id: { $ne: exceptId } });
-  }
-
-  /** What the author posted since `since`, newest first, other than this comment (the repeat window). */
-  async recentBodies(authorId: string, since: Date, exceptId: string, limit = RECENT_BODIES_LIMIT): Promise<string[]> {
-    const docs = await this.cases
-      .find({ authorId, postedAt: { $gte: since }, _id: { $ne: exceptId } }, { body: 1 })
-      .sort({ postedAt: -1 })
-      .limit(limit)
-      .lean<{ body: string }[]>();
-    return docs.map((doc) => doc.body);
   }
 
   /** The author's latest cases, newest first (GET /users/:id). */

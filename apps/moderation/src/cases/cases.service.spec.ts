@@ -80,13 +80,6 @@ class MemoryCases {
     return counts;
   }
 
-  async latestOf(authorId: string, exceptId: string, limit: number) {
-    return [...this.cases.values()]
-      .filter((c) => c.authorId === authorId && c._id !== exceptId)
-      .sort((a, b) => b.postedAt.getTime() - a.postedAt.getTime())
-      .slice(0, limit);
-  }
-
   /** Reads of an author's latest cases. */
   historyReads = 0;
 
@@ -105,10 +98,6 @@ class MemoryCases {
   async countApproved(authorId: string, exceptId: string) {
     this.counts++;
     return [...this.cases.values()].filter((c) => c.authorId === authorId && c._id !== exceptId && ['approved', 'reported'].includes(c.status)).length;
-  }
-
-  async recentBodies(authorId: string, since: Date, exceptId: string) {
-    return [...this.cases.values()].filter((c) => c.authorId === authorId && c._id !== exceptId && c.postedAt >= since).map((c) => c.body);
   }
 
   async recentOf(authorId: string) {

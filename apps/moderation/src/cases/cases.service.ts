@@ -341,16 +341,13 @@ export class CasesService {
     const since = new Date(submission.at.getTime() - this.config.MODERATION_REPEAT_WINDOW_SECONDS * 1000);
     const counts = threshold > 0;
     const repeats = this.config.MODERATION_REPEAT_WINDOW_SECONDS > 0;
-    if (counts && repeats) {
-      const { cases: latest, whole } = await this.authors.latest(authorId, submission.commentId, (limit) => this.repository.latestCasesOf(authorId, limit));
-      const { recentBodies, approvedCount } = readAuthorHistory(latest, { limit: whole ? Infinity : latest.length, since, threshold });
-      return { recentBodies, approvedCount: approvedCount ?? (await this.repository.countApproved(authorId, submission.commentId)) };
-    }
-    const [approvedCount, recentBodies] = await Promise.all([
-      counts ? this.repository.countApproved(authorId, submission.commentId) : 0,
-      repeats ? this.repository.recentBodies(authorId, since, submission.commentId) : [],
-    ]);
-    return { approvedCount, recentBodies };
+    if (!counts && !repeats) return { approvedCount: 0, recentBodies: [] };
+    const { cases: latest, whole } = await this.authors.latest(authorId, submission.commentId, (limit) => this.repository.latestCasesOf(authorId, limit));
+    const history = readAuthorHistory(latest, { limit: whole ? Infinity : latest.length, since, threshold });
+    return {
+      recentBodies: repeats ? history.recentBodies : [],
+      approvedCount: !counts ? 0 : history.approvedCount ?? (await this.repository.countApproved(authorId, submission.commentId)),
+    };
   }
 
   /** The story, waiting a moment for its event if moderation has not heard of it yet. */
