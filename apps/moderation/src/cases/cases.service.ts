@@ -234,7 +234,7 @@ export class CasesService {
     for (let attempt = guess === undefined ? 1 : 0; attempt <= COMMIT_ATTEMPTS; attempt++) {
       const guessed = attempt === 0;
       const latest = guessed ? (guess ?? null) : await this.repository.latest(caseId);
-      const planned = await plan(latest?.state ?? null);
+      const planned = await this.planOrRepair(caseId, latest, guessed, plan);
       if (!planned) {
         if (guessed) continue;
         // Nothing to change; make sure a crash between commit and projection left nothing behind.
@@ -264,6 +264,25 @@ export class CasesService {
       }
     }
     throw busy(caseId);
+  }
+
+  /**
+   * Runs the plan; when it refuses (409 already_decided and the like) against the journal's real
+   * latest entry, the projection may be the one behind (a crash between insert and projection):
+   * repair it before the refusal goes out, or the queue shows the case undecided forever.
+   */
+  private async planOrRepair(
+    caseId: string,
+    latest: LatestEntry | null,
+    guessed: boolean,
+    plan: (current: CaseState | null) => Promise<PlannedChange | null>,
+  ): Promise<PlannedChange | null> {
+    try {
+      return await plan(latest?.state ?? null);
+    } catch (error) {
+      if (!guessed && latest && (await this.repository.projectedSeq(caseId)) < latest.seq) await this.project(caseId, latest);
+      throw error;
+    }
   }
 
   /** Projects the entry, then checks the projection caught up with the journal (see CasesRepository.project). */
