@@ -78,6 +78,15 @@ export class ServiceConfig extends BaseConfig {
   @Min(50)
   @Max(600_000)
   OUTBOX_POLL_MS: number = 1000;
+
+  /**
+   * Documents one outbox poll reads and publishes at most (it reads the next page at once while
+   * they publish): a broker outage grows the backlog, and each poll read the whole of it.
+   */
+  @IsInt()
+  @Min(1)
+  @Max(10_000)
+  OUTBOX_POLL_LIMIT: number = 200;
 }
 
 /** A service that owns data in MongoDB (or a MongoDB-wire server such as FerretDB). */
