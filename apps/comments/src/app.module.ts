@@ -4,7 +4,7 @@ import { ConfigModule } from '@app/config';
 import { HealthModule } from '@app/http';
 import { KafkaHealthIndicator, KafkaModule } from '@app/kafka';
 import { LoggerModule } from '@app/observability';
-import { MongoModule } from '@app/persistence';
+import { MongoModule, WriteConcernHealthIndicator } from '@app/persistence';
 import { CommentsModule } from './comments/comments.module';
 import { CommentsConfig } from './comments.config';
 import { PostingModule } from './posting/posting.module';
@@ -18,9 +18,10 @@ import { ThreadsModule } from './threads/threads.module';
     MongoModule.forRoot(),
     KafkaModule.forRoot({ service: 'comments' }),
     HealthModule.forRoot({
-      inject: [MongooseHealthIndicator, KafkaHealthIndicator],
-      readiness: (mongo: MongooseHealthIndicator, kafka: KafkaHealthIndicator) => [
+      inject: [MongooseHealthIndicator, KafkaHealthIndicator, WriteConcernHealthIndicator],
+      readiness: (mongo: MongooseHealthIndicator, kafka: KafkaHealthIndicator, writes: WriteConcernHealthIndicator) => [
         () => mongo.pingCheck('mongo', { timeout: 2_000 }),
+        () => writes.check(),
         () => kafka.check(),
       ],
     }),
