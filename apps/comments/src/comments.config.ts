@@ -63,6 +63,15 @@ export class CommentsConfig extends DatabaseServiceConfig {
   @Max(10_000_000)
   THREAD_READ_MODEL_MAX_COMMENTS: number = 200_000;
 
+  /**
+   * The oldest story list served from memory, in case changes went unheard (events keep it
+   * current; a stalled listener learns it missed some only when it rejoins its group).
+   */
+  @IsInt()
+  @Min(1_000)
+  @Max(600_000)
+  THREAD_READ_MODEL_MAX_AGE_MS: number = 30_000;
+
   /** Thread documents held in memory for posts and reads (see ThreadStateCache); 0 reads them from the database each time. */
   @IsInt()
   @Min(0)
