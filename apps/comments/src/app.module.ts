@@ -9,6 +9,7 @@ import { CommentsModule } from './comments/comments.module';
 import { CommentsConfig } from './comments.config';
 import { PostingModule } from './posting/posting.module';
 import { ReadersModule } from './readers/readers.module';
+import { ReconcilerModule } from './reconciler/reconciler.module';
 import { ThreadsModule } from './threads/threads.module';
 
 @Module({
@@ -29,6 +30,7 @@ import { ThreadsModule } from './threads/threads.module';
     CommentsModule,
     ReadersModule,
     PostingModule,
+    ReconcilerModule,
   ],
 })
 export class AppModule {}
