@@ -65,6 +65,15 @@ export class ServiceConfig extends BaseConfig {
   KAFKA_RETRY_BACKOFF_MS: number = 200;
 
   /**
+   * Times the process may die while handling one message (an exit, out of memory; not a throw)
+   * before, at the next start, it is dead-lettered unhandled (counted in committed offset metadata).
+   */
+  @IsInt()
+  @Min(1)
+  @Max(100)
+  KAFKA_CRASH_ATTEMPTS: number = 3;
+
+  /**
    * How long the broker waits for a silent consumer before giving its partitions to another
    * instance: the failover time after a crash. Heartbeats go every tenth of it.
    */

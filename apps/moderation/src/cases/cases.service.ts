@@ -71,6 +71,11 @@ export class CasesService {
    * with its moderation.decided. A revision the case has already (or an older one) changes nothing.
    */
   async review(submission: CommentSubmittedPayload): Promise<void> {
+    const crashOn = this.config.NODE_ENV === 'production' ? undefined : this.config.TEST_CRASH_ON_BODY;
+    if (crashOn && submission.body.includes(crashOn)) {
+      this.log.error({ msg: 'TEST_CRASH_ON_BODY: exiting on this comment (test-only trigger)', commentId: submission.commentId });
+      process.exit(86);
+    }
     // The rules' inputs are read while the case is: one round trip less per comment (a duplicate wastes them).
     const inputs = this.underReview(submission);
     inputs.catch(() => undefined);
