@@ -100,7 +100,7 @@ describe('recovery (issue 13)', () => {
     await produce(TOPICS.MODERATION, [{ key: ann.id, value: JSON.stringify(createEvent('user.sanctioned', ann.id, bobBan, meta())) }]);
     await eventually(async () => expect((await post(story, bob.token, 'Am I banned?')).status).toBe(403), { timeoutMs: 30_000 });
     const response = await post(story, ann.token, 'Lifted means lifted.');
-    expect(response.status).toBe(201);
+    expect(response.status).toBe(202);
   });
 
   it('defect 4: a dead-lettered decision is re-driven by `npm run dlq -- redrive` once, and its comment ends decided', async () => {
@@ -162,7 +162,7 @@ describe('recovery (issue 13)', () => {
     const story = await publishStory();
     const ann = reader(`reader-${randomUUID().slice(0, 8)}`);
     const posted = await post(story, ann.token, 'Held in memory by a second comments instance.');
-    expect(posted.status).toBe(201);
+    expect(posted.status).toBe(202);
     const commentId = posted.body.id as string;
     await eventually(async () => expect(await statusOf(commentId, ann.token)).toBe('approved'));
 
@@ -213,10 +213,10 @@ describe('recovery (issue 13)', () => {
     const story = await publishStory();
     const ann = reader(`reader-${randomUUID().slice(0, 8)}`);
     const poison = await post(story, ann.token, `This one kills the review: ${crashBodyOf(sut)}`);
-    expect(poison.status).toBe(201);
+    expect(poison.status).toBe(202);
     // Behind it on the same partition (same story): a clean comment.
     const behind = await post(story, ann.token, 'A clean comment queued behind the poison one.');
-    expect(behind.status).toBe(201);
+    expect(behind.status).toBe(202);
 
     let pid = sut.pids.moderation;
     const crashes = 3; // KAFKA_CRASH_ATTEMPTS' default
