@@ -42,6 +42,9 @@ export const databaseOf = (sut: SystemUnderTest, service: Exclude<ServiceName, '
  */
 export const consumerGroupOf = (sut: SystemUnderTest, service: ServiceName) => `${service}-e2e-${sut.runId}`;
 
+/** The text that makes this run's moderation exit while reviewing (TEST_CRASH_ON_BODY). */
+export const crashBodyOf = (sut: SystemUnderTest) => `crash-on-review-${sut.runId}`;
+
 /** The environment a service process gets in tests: short intervals so nothing waits long. */
 export function serviceEnv(sut: SystemUnderTest, name: ServiceName, port: number): NodeJS.ProcessEnv {
   const env: NodeJS.ProcessEnv = {
@@ -58,7 +61,11 @@ export function serviceEnv(sut: SystemUnderTest, name: ServiceName, port: number
     // Fast failover when a test kills a service.
     KAFKA_SESSION_TIMEOUT_MS: '6000',
     THREAD_SWEEP_INTERVAL_MS: '500',
+    // The reconciler looks every second (comments left pending past COMMENTS_PENDING_MAX_AGE_MS, 10 min).
+    COMMENTS_RECONCILE_INTERVAL_MS: '1000',
   };
+  // Test-only: a comment with this text makes moderation exit (recovery.e2e-spec, poison message).
+  if (name === 'moderation') env.TEST_CRASH_ON_BODY = crashBodyOf(sut);
   if (name === 'gateway') {
     Object.assign(env, {
       JWT_SECRET: sut.jwtSecret,

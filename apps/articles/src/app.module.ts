@@ -4,7 +4,7 @@ import { ConfigModule } from '@app/config';
 import { HealthModule } from '@app/http';
 import { KafkaHealthIndicator, KafkaModule } from '@app/kafka';
 import { LoggerModule } from '@app/observability';
-import { MongoModule } from '@app/persistence';
+import { MongoModule, WriteConcernHealthIndicator } from '@app/persistence';
 import { ArticlesConfig } from './articles.config';
 import { ArticlesModule } from './articles/articles.module';
 
@@ -15,9 +15,10 @@ import { ArticlesModule } from './articles/articles.module';
     MongoModule.forRoot(),
     KafkaModule.forRoot({ service: 'articles' }),
     HealthModule.forRoot({
-      inject: [MongooseHealthIndicator, KafkaHealthIndicator],
-      readiness: (mongo: MongooseHealthIndicator, kafka: KafkaHealthIndicator) => [
+      inject: [MongooseHealthIndicator, KafkaHealthIndicator, WriteConcernHealthIndicator],
+      readiness: (mongo: MongooseHealthIndicator, kafka: KafkaHealthIndicator, writes: WriteConcernHealthIndicator) => [
         () => mongo.pingCheck('mongo', { timeout: 2_000 }),
+        () => writes.check(),
         () => kafka.check(),
       ],
     }),

@@ -4,11 +4,12 @@ import { ConfigModule } from '@app/config';
 import { HealthModule } from '@app/http';
 import { KafkaHealthIndicator, KafkaModule } from '@app/kafka';
 import { LoggerModule } from '@app/observability';
-import { MongoModule } from '@app/persistence';
+import { MongoModule, WriteConcernHealthIndicator } from '@app/persistence';
 import { CommentsModule } from './comments/comments.module';
 import { CommentsConfig } from './comments.config';
 import { PostingModule } from './posting/posting.module';
 import { ReadersModule } from './readers/readers.module';
+import { ReconcilerModule } from './reconciler/reconciler.module';
 import { ThreadsModule } from './threads/threads.module';
 
 @Module({
@@ -18,9 +19,10 @@ import { ThreadsModule } from './threads/threads.module';
     MongoModule.forRoot(),
     KafkaModule.forRoot({ service: 'comments' }),
     HealthModule.forRoot({
-      inject: [MongooseHealthIndicator, KafkaHealthIndicator],
-      readiness: (mongo: MongooseHealthIndicator, kafka: KafkaHealthIndicator) => [
+      inject: [MongooseHealthIndicator, KafkaHealthIndicator, WriteConcernHealthIndicator],
+      readiness: (mongo: MongooseHealthIndicator, kafka: KafkaHealthIndicator, writes: WriteConcernHealthIndicator) => [
         () => mongo.pingCheck('mongo', { timeout: 2_000 }),
+        () => writes.check(),
         () => kafka.check(),
       ],
     }),
@@ -28,6 +30,7 @@ import { ThreadsModule } from './threads/threads.module';
     CommentsModule,
     ReadersModule,
     PostingModule,
+    ReconcilerModule,
   ],
 })
 export class AppModule {}

@@ -63,6 +63,30 @@ export class CommentsConfig extends DatabaseServiceConfig {
   @Max(10_000_000)
   THREAD_READ_MODEL_MAX_COMMENTS: number = 200_000;
 
+  /**
+   * The oldest story list served from memory, in case changes went unheard (events keep it
+   * current; a stalled listener learns it missed some only when it rejoins its group).
+   */
+  @IsInt()
+  @Min(1_000)
+  @Max(600_000)
+  THREAD_READ_MODEL_MAX_AGE_MS: number = 30_000;
+
+  /** How often the reconciler looks for comments left pending (see reconciler/); 0 turns it off. */
+  @IsInt()
+  @Min(0)
+  @Max(3_600_000)
+  COMMENTS_RECONCILE_INTERVAL_MS: number = 60_000;
+
+  /**
+   * A comment pending longer than this (since posted or edited) is announced again, so moderation
+   * decides it: its submission was dead-lettered or lost. Moderation decides within seconds.
+   */
+  @IsInt()
+  @Min(1_000)
+  @Max(7 * 24 * 3_600_000)
+  COMMENTS_PENDING_MAX_AGE_MS: number = 600_000;
+
   /** Thread documents held in memory for posts and reads (see ThreadStateCache); 0 reads them from the database each time. */
   @IsInt()
   @Min(0)

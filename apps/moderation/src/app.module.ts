@@ -4,7 +4,7 @@ import { ConfigModule } from '@app/config';
 import { HealthModule } from '@app/http';
 import { KafkaHealthIndicator, KafkaModule } from '@app/kafka';
 import { LoggerModule } from '@app/observability';
-import { MongoModule } from '@app/persistence';
+import { MongoModule, WriteConcernHealthIndicator } from '@app/persistence';
 import { ModerationConfig } from './moderation.config';
 import { CasesModule } from './cases/cases.module';
 import { StoriesModule } from './stories/stories.module';
@@ -17,9 +17,10 @@ import { UsersModule } from './users/users.module';
     MongoModule.forRoot(),
     KafkaModule.forRoot({ service: 'moderation' }),
     HealthModule.forRoot({
-      inject: [MongooseHealthIndicator, KafkaHealthIndicator],
-      readiness: (mongo: MongooseHealthIndicator, kafka: KafkaHealthIndicator) => [
+      inject: [MongooseHealthIndicator, KafkaHealthIndicator, WriteConcernHealthIndicator],
+      readiness: (mongo: MongooseHealthIndicator, kafka: KafkaHealthIndicator, writes: WriteConcernHealthIndicator) => [
         () => mongo.pingCheck('mongo', { timeout: 2_000 }),
+        () => writes.check(),
         () => kafka.check(),
       ],
     }),

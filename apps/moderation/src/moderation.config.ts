@@ -1,4 +1,4 @@
-import { IsBoolean, IsInt, IsNumber, Matches, Max, Min } from 'class-validator';
+import { IsBoolean, IsInt, IsNumber, IsOptional, Matches, Max, Min } from 'class-validator';
 import { DatabaseServiceConfig, EnvBoolean, EnvList } from '@app/config';
 
 /** Letters, digits, spaces, apostrophes and hyphens: what a listed word may be written with. */
@@ -12,6 +12,15 @@ const WORD_MESSAGE = (name: string) => `${name} must be a comma-separated list o
 export class ModerationConfig extends DatabaseServiceConfig {
   override PORT: number = 3003;
   override MONGO_URL = 'mongodb://127.0.0.1:27017/moderation';
+
+  /**
+   * TEST ONLY, unset by default and ignored when NODE_ENV=production: a comment whose body
+   * contains this text makes the review exit the process (a crash, not a throw). The e2e suite
+   * uses it to check that such a message is dead-lettered after KAFKA_CRASH_ATTEMPTS restarts.
+   */
+  @IsOptional()
+  @Matches(/^\S{16,100}$/, { message: 'TEST_CRASH_ON_BODY must be 16-100 characters without spaces (a test-only trigger)' })
+  TEST_CRASH_ON_BODY?: string;
 
   /** Extra words that reject a comment outright, on top of obscenity's English profanity list. */
   @EnvList()

@@ -65,6 +65,15 @@ export class ServiceConfig extends BaseConfig {
   KAFKA_RETRY_BACKOFF_MS: number = 200;
 
   /**
+   * Times the process may die while handling one message (an exit, out of memory; not a throw)
+   * before, at the next start, it is dead-lettered unhandled (counted in committed offset metadata).
+   */
+  @IsInt()
+  @Min(1)
+  @Max(100)
+  KAFKA_CRASH_ATTEMPTS: number = 3;
+
+  /**
    * How long the broker waits for a silent consumer before giving its partitions to another
    * instance: the failover time after a crash. Heartbeats go every tenth of it.
    */
@@ -78,6 +87,15 @@ export class ServiceConfig extends BaseConfig {
   @Min(50)
   @Max(600_000)
   OUTBOX_POLL_MS: number = 1000;
+
+  /**
+   * Documents one outbox poll reads and publishes at most (it reads the next page at once while
+   * they publish): a broker outage grows the backlog, and each poll read the whole of it.
+   */
+  @IsInt()
+  @Min(1)
+  @Max(10_000)
+  OUTBOX_POLL_LIMIT: number = 200;
 }
 
 /** A service that owns data in MongoDB (or a MongoDB-wire server such as FerretDB). */

@@ -22,7 +22,7 @@ export interface BroadcastListenerOptions {
   onEvents: (events: HeardEvent[]) => void;
   /** Called when the listener stops hearing (crash, disconnect): caches must stop trusting themselves. */
   onLost: () => void;
-  /** Called when it hears again, from the newest offsets on. */
+  /** Called when it hears again, from the newest offsets on: after every group join (onLost first if it was live). */
   onLive: () => void;
 }
 
@@ -30,7 +30,9 @@ export interface BroadcastListenerOptions {
  * Every instance hears every event (for in-process caches), unlike a consumer group that shares
  * them out: each process joins its own group, starts at the newest offsets and commits nothing,
  * so the broker forgets the group once the process is gone. What was missed while not listening
- * is not replayed; `onLost`/`onLive` tell the cache to drop what it holds instead.
+ * is not replayed; `onLost`/`onLive` tell the cache to drop what it holds instead, on every group
+ * join. A cache kept by it must still bound the age of what it serves: between a stall (a paused
+ * process, a long GC) and the rejoin it does not know it missed anything.
  *
  * It waits for the topics to exist (their owners create them) instead of creating them.
  */
@@ -67,7 +69,13 @@ export class BroadcastListener {
     const consumer = this.kafka.consumer({ groupId, allowAutoTopicCreation: false, maxWaitTimeInMs: 50 });
     this.consumer = consumer;
     const { GROUP_JOIN, CRASH, DISCONNECT, STOP } = consumer.events;
-    consumer.on(GROUP_JOIN, () => this.setLive(true));
+    // Every join starts at the newest offsets (nothing is committed), also a rejoin without a
+    // crash (session expired, REBALANCE_IN_PROGRESS, NOT_COORDINATOR): what came meanwhile is
+    // never heard, so the caches are reset on each one, not only on the first.
+    consumer.on(GROUP_JOIN, () => {
+      this.setLive(false);
+      this.setLive(true);
+    });
     consumer.on(CRASH, () => this.setLive(false));
     consumer.on(DISCONNECT, () => this.setLive(false));
     consumer.on(STOP, () => this.setLive(false));

@@ -10,3 +10,4 @@ export * from './kafka.module';
 export * from './kafka.options';
 export * from './outbox-relay';
 export * from './topic-admin';
+export * from './dead-letters';

@@ -6,6 +6,7 @@ import { EventPublisher } from './event-publisher';
 import { KafkaClient } from './kafka.client';
 import { KafkaEventServer, lanesOf } from './kafka-event.server';
 import { TopicAdmin } from './topic-admin';
+import { crashMetadata, CrashGuard, RECOVERY_WINDOW } from './crash-guard';
 
 const unpublished = () =>
   createEvent('article.unpublished', 'story-1', { articleId: randomUUID(), revision: 2, unpublishedAt: new Date() }, { producer: 'articles', correlationId: 'c' });
@@ -25,7 +26,7 @@ describe('KafkaEventServer', () => {
         deadLetters.push(...messages.map((m) => ({ topic, headers: m.headers, value: m.value })));
       },
     } as unknown as EventPublisher;
-    const config = { KAFKA_HANDLER_ATTEMPTS: 3, KAFKA_RETRY_BACKOFF_MS: 1, KAFKA_PARTITIONS: 3, KAFKA_CONSUMER_CONCURRENCY: 4 } as ServiceConfig;
+    const config = { KAFKA_HANDLER_ATTEMPTS: 3, KAFKA_RETRY_BACKOFF_MS: 1, KAFKA_PARTITIONS: 3, KAFKA_CONSUMER_CONCURRENCY: 4, KAFKA_CRASH_ATTEMPTS: 3 } as ServiceConfig;
     server = new KafkaEventServer({} as KafkaClient, {} as TopicAdmin, publisher, config, { service: 'comments' });
   });
 
@@ -130,6 +131,62 @@ describe('KafkaEventServer', () => {
       return { payload, resolved };
     };
     const onBatch = (payload: unknown) => (server as unknown as { onBatch: (p: unknown) => Promise<void> }).onBatch(payload);
+    const internals = () => server as unknown as { crashGuard: CrashGuard; consumer: unknown };
+    /** The partition's first messages since the join were walked one at a time already: lanes from here. */
+    const pastRecovery = () => {
+      for (let i = 0; i < RECOVERY_WINDOW; i++) internals().crashGuard.passed('moderation.events', 0);
+    };
+    /** What the broker holds as committed for the group, and the commits the consumer makes. */
+    const committedWith = (rows: { topic: string; partition: number; metadata: string | null }[]) => {
+      const commits: { offset: string; metadata?: string | null }[] = [];
+      internals().crashGuard = new CrashGuard(3, async () => rows);
+      internals().consumer = { commitOffsets: async (offsets: { offset: string; metadata?: string | null }[]) => void commits.push(...offsets) };
+      return commits;
+    };
+
+    it('after a join, records each attempt with its offset before handling it, one message at a time', async () => {
+      const commits = committedWith([]);
+      const handled: string[] = [];
+      server.addHandler('moderation.decided', async (event: { payload: { commentId: string } }) => {
+        handled.push(event.payload.commentId);
+      }, true);
+      const events = [decided('s1', randomUUID()), decided('s2', randomUUID())];
+      const { payload, resolved } = batchOf(events.map((event) => ({ key: event.key, value: JSON.stringify(event) })));
+      await onBatch(payload);
+      expect(commits).toEqual([
+        { topic: 'moderation.events', partition: 0, offset: '0', metadata: crashMetadata('0', 1) },
+        { topic: 'moderation.events', partition: 0, offset: '1', metadata: crashMetadata('1', 1) },
+      ]);
+      expect(handled).toHaveLength(2);
+      expect(resolved).toEqual(['0', '1']);
+    });
+
+    it('dead-letters, unhandled, a message the process died on KAFKA_CRASH_ATTEMPTS times, and the partition moves on', async () => {
+      const commits = committedWith([{ topic: 'moderation.events', partition: 0, metadata: crashMetadata('0', 3) }]);
+      const handled: string[] = [];
+      server.addHandler('moderation.decided', async (event: { payload: { commentId: string } }) => {
+        handled.push(event.payload.commentId);
+      }, true);
+      const [poison, next] = [decided('s1', randomUUID()), decided('s1', randomUUID())];
+      const { payload, resolved } = batchOf([poison, next].map((event) => ({ key: event.key, value: JSON.stringify(event) })));
+      await onBatch(payload);
+      expect(handled).toEqual([next.payload.commentId]);
+      expect(deadLetters).toHaveLength(1);
+      expect(deadLetters[0]!.headers).toMatchObject({ 'dlq-reason': 'crashed_consumer', 'dlq-attempts': '3', 'dlq-origin-offset': '0' });
+      expect(commits.map((c) => c.offset)).toEqual(['1']);
+      expect(resolved).toEqual(['0', '1']);
+    });
+
+    it('counts a message the process died on once more, and handles it again below the limit', async () => {
+      const commits = committedWith([{ topic: 'moderation.events', partition: 0, metadata: crashMetadata('0', 1) }]);
+      const handler = jest.fn(async () => undefined);
+      server.addHandler('moderation.decided', handler, true);
+      const { payload } = batchOf([decided('s1', randomUUID())].map((event) => ({ key: event.key, value: JSON.stringify(event) })));
+      await onBatch(payload);
+      expect(commits).toEqual([{ topic: 'moderation.events', partition: 0, offset: '0', metadata: crashMetadata('0', 2) }]);
+      expect(handler).toHaveBeenCalledTimes(1);
+      expect(deadLetters).toEqual([]);
+    });
 
     it('keeps the order within a lane, runs lanes side by side, and resolves the whole batch', async () => {
       const log: string[] = [];
@@ -143,6 +200,7 @@ describe('KafkaEventServer', () => {
         active--;
       };
       server.addHandler('moderation.decided', handler, true, { orderBy: (event: { payload: { commentId: string } }) => event.payload.commentId });
+      pastRecovery();
       const [a, b, c] = [randomUUID(), randomUUID(), randomUUID()];
       // Two decisions on comment a share a lane; b (same story) and c (another story) run beside them.
       const events = [decided('s1', a), decided('s1', b), decided('s1', a), decided('s2', c)];
@@ -159,6 +217,7 @@ describe('KafkaEventServer', () => {
       server.addHandler('moderation.decided', async () => {
         calls++;
       }, true);
+      pastRecovery();
       const events = [decided('s1', randomUUID()), decided('s1', randomUUID()), decided('s1', randomUUID())];
       const { payload, resolved } = batchOf(events.map((event) => ({ key: event.key, value: JSON.stringify(event) })));
       let running = 2;

@@ -11,6 +11,7 @@ import { KafkaEventContext } from './kafka-event.context';
 import { consumerGroupOf, KAFKA_MODULE_OPTIONS, KafkaModuleOptions } from './kafka.options';
 import { OnEventExtras } from './on-event.decorator';
 import { TopicAdmin } from './topic-admin';
+import { crashMetadata, CrashGuard } from './crash-guard';
 import { isTransientError } from './transient-error';
 
 type ConsumerState = 'idle' | 'running' | 'crashed' | 'stopped';
@@ -26,6 +27,9 @@ type ConsumerState = 'idle' | 'running' | 'crashed' | 'stopped';
  *   are retried until it is back and spend no attempt; then the message goes to `<group>.dlq` with its origin and the
  *   error in headers, and the partition moves on. A malformed event or one of an unsupported
  *   version is dead-lettered at once: retrying cannot fix it.
+ * - A message that kills the process while handled (not one that throws) is counted across
+ *   restarts in the group's committed offset metadata (CrashGuard) and dead-lettered after
+ *   KAFKA_CRASH_ATTEMPTS; before, it was redelivered after every restart, forever.
  * - Events of types this service has no handler for are skipped.
  */
 @Injectable()
@@ -34,6 +38,7 @@ export class KafkaEventServer extends Server implements CustomTransportStrategy 
   private state: ConsumerState = 'idle';
   private readonly log = new Logger(KafkaEventServer.name);
   private readonly groupId: string;
+  private readonly crashGuard: CrashGuard;
 
   constructor(
     private readonly kafka: KafkaClient,
@@ -44,6 +49,7 @@ export class KafkaEventServer extends Server implements CustomTransportStrategy 
   ) {
     super();
     this.groupId = consumerGroupOf(options, config);
+    this.crashGuard = new CrashGuard(config.KAFKA_CRASH_ATTEMPTS, () => this.committedOffsets());
   }
 
   /** For readiness: false once the consumer crashed for good or stopped. */
@@ -90,7 +96,10 @@ export class KafkaEventServer extends Server implements CustomTransportStrategy 
       heartbeatInterval: Math.floor(this.config.KAFKA_SESSION_TIMEOUT_MS / 10),
     });
     const { CRASH, GROUP_JOIN } = this.consumer.events;
-    this.consumer.on(GROUP_JOIN, () => (this.state = 'running'));
+    this.consumer.on(GROUP_JOIN, () => {
+      this.state = 'running';
+      this.crashGuard.joined();
+    });
     this.consumer.on(CRASH, ({ payload }) => {
       // kafkajs restarts the consumer itself after a retriable crash.
       this.state = payload.restart ? this.state : 'crashed';
@@ -115,7 +124,17 @@ export class KafkaEventServer extends Server implements CustomTransportStrategy 
    * it and every message before it are done.
    */
   private async onBatch({ batch, resolveOffset, heartbeat, isRunning, isStale }: EachBatchPayload): Promise<void> {
-    const items = batch.messages.map((message, index) => {
+    // After a join, a partition's first messages go one at a time, each attempt recorded (CrashGuard).
+    let start = 0;
+    for (; start < batch.messages.length && this.crashGuard.recovering(batch.topic, batch.partition); start++) {
+      if (!isRunning() || isStale()) return;
+      const message = batch.messages[start]!;
+      await this.onMessageCounted(batch.topic, batch.partition, message, heartbeat, () => isRunning() && !isStale());
+      resolveOffset(message.offset);
+      this.crashGuard.passed(batch.topic, batch.partition);
+      await heartbeat();
+    }
+    const items = batch.messages.slice(start).map((message, index) => {
       const parsed = parseEvent(message.value);
       return { message, index, parsed, keys: this.orderingKeysOf(message, parsed) };
     });
@@ -140,6 +159,38 @@ export class KafkaEventServer extends Server implements CustomTransportStrategy 
     if (through > 0) resolveOffset(items[through - 1].message.offset);
     const failed = settled.find((result): result is PromiseRejectedResult => result.status === 'rejected');
     if (failed) throw failed.reason;
+  }
+
+  /**
+   * onMessage for a message that may have killed the process before: its attempt is committed
+   * with its offset first, and past KAFKA_CRASH_ATTEMPTS it is dead-lettered unhandled.
+   */
+  private async onMessageCounted(topic: string, partition: number, message: KafkaMessage, heartbeat: () => Promise<void>, active: () => boolean) {
+    const parsed = parseEvent(message.value);
+    // What is not handled here (bad, or no handler) cannot crash a handler: nothing to count.
+    if (!parsed.ok || !this.getHandlerByPattern(parsed.event.type)) return this.onMessage(topic, partition, message, heartbeat, active, parsed);
+    const attempt = await this.crashGuard.attemptOf(topic, partition, message.offset);
+    if (attempt > this.crashGuard.maxCrashes) {
+      const crashes = attempt - 1;
+      eventsHandled.inc({ type: parsed.event.type, outcome: 'dead_lettered' });
+      this.log.error({ msg: 'the process died handling this event, dead-lettering', type: parsed.event.type, eventId: parsed.event.id, crashes });
+      return this.deadLetter(topic, partition, message, 'crashed_consumer', `the process died while handling it, ${crashes} times`, crashes);
+    }
+    await this.consumer!.commitOffsets([{ topic, partition, offset: message.offset, metadata: crashMetadata(message.offset, attempt) }]);
+    return this.onMessage(topic, partition, message, heartbeat, active, parsed);
+  }
+
+  /** The group's committed offsets with their metadata, for CrashGuard. */
+  private async committedOffsets(): Promise<{ topic: string; partition: number; metadata: string | null }[]> {
+    const admin = this.kafka.admin();
+    await admin.connect();
+    try {
+      const topics = [...new Set([...this.messageHandlers.keys()].map((type) => this.config.KAFKA_TOPIC_PREFIX + topicOf(type as never)))];
+      const offsets = await admin.fetchOffsets({ groupId: this.groupId, topics });
+      return offsets.flatMap(({ topic, partitions }) => partitions.map(({ partition, metadata }) => ({ topic, partition, metadata })));
+    } finally {
+      await admin.disconnect().catch(() => undefined);
+    }
   }
 
   /** What an event must stay in order with: the story (message key), or finer keys its handler names. */

@@ -1,6 +1,7 @@
 import { DynamicModule, Global, INestApplication, Module } from '@nestjs/common';
 import { TerminusModule } from '@nestjs/terminus';
 import { ServiceConfig } from '@app/config';
+import { DeadLetterMonitor } from './dead-letters';
 import { EventPublisher } from './event-publisher';
 import { KafkaClient } from './kafka.client';
 import { KafkaEventServer } from './kafka-event.server';
@@ -27,6 +28,7 @@ export class KafkaModule {
         EventPublisher,
         KafkaEventServer,
         KafkaHealthIndicator,
+        DeadLetterMonitor,
       ],
       exports: [KafkaClient, TopicAdmin, EventPublisher, KafkaEventServer, KafkaHealthIndicator],
     };

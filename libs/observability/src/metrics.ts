@@ -1,4 +1,4 @@
-import { collectDefaultMetrics, Counter, Histogram, register, Registry } from 'prom-client';
+import { collectDefaultMetrics, Counter, Gauge, Histogram, register, Registry } from 'prom-client';
 
 /**
  * The process's Prometheus metrics (prom-client's default registry), served at GET /metrics by
@@ -91,3 +91,25 @@ export function instrumentMongoClient(client: MonitoredClient): void {
   client.on('commandSucceeded', ended('ok'));
   client.on('commandFailed', ended('error'));
 }
+
+/** Comments pending moderation: the oldest one's age (set by the comments service's reconciler). */
+export const oldestPendingCommentSeconds = new Gauge({
+  name: 'comments_oldest_pending_seconds',
+  help: 'Age of the oldest comment still pending moderation (0 when none), as of the last reconciler pass',
+  registers: [metricsRegistry],
+});
+
+/** Comments the reconciler announced again because they stayed pending too long. */
+export const commentsReannounced = new Counter({
+  name: 'comments_reannounced_total',
+  help: 'Pending comments whose submission the reconciler announced again',
+  registers: [metricsRegistry],
+});
+
+/** Dead letters of a consumer group not yet re-driven (`npm run dlq -- redrive`), refreshed every 15 s. */
+export const deadLetterDepth = new Gauge({
+  name: 'dead_letters_waiting',
+  help: 'Messages in <group>.dlq past the re-drive offset of <group>.dlq.redrive, by consumer group',
+  labelNames: ['group'] as const,
+  registers: [metricsRegistry],
+});

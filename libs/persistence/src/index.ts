@@ -4,3 +4,4 @@ export * from './outbox';
 export * from './keyed-lock';
 export * from './periodic-snapshot';
 export * from './group-commit';
+export * from './write-concern.health';

@@ -6,15 +6,26 @@ const event = (id: string) => ({ id, type: 'comment.submitted' }) as unknown as 
 /** A stand-in for the mongoose model: records what the store asks of the database. */
 function fakeModel(docs: Record<string, { outbox: EventEnvelope<unknown>[]; updatedAt: Date; outboxPending?: boolean }>) {
   const calls: string[] = [];
+  /** Documents the database handed back, over all finds. */
+  let readCount = 0;
   const model = {
-    find: jest.fn(() => ({
-      lean: async () => {
-        calls.push('find');
-        return Object.entries(docs)
-          .filter(([, doc]) => doc.outboxPending)
-          .map(([_id, doc]) => ({ _id, outbox: doc.outbox, outboxAt: new Date(0) }));
-      },
-    })),
+    find: jest.fn(() => {
+      let limit = Infinity;
+      const query = {
+        sort: () => query,
+        limit: (n: number) => ((limit = n), query),
+        lean: async () => {
+          calls.push('find');
+          const found = Object.entries(docs)
+            .filter(([, doc]) => doc.outboxPending)
+            .slice(0, limit)
+            .map(([_id, doc]) => ({ _id, outbox: doc.outbox, outboxAt: new Date(0) }));
+          readCount += found.length;
+          return found;
+        },
+      };
+      return query;
+    }),
     findById: jest.fn((id: string) => ({
       lean: async () => {
         calls.push(`findById ${id}`);
@@ -37,7 +48,7 @@ function fakeModel(docs: Record<string, { outbox: EventEnvelope<unknown>[]; upda
     delete doc.outboxPending;
     return 1;
   }
-  return { model, calls };
+  return { model, calls, read: () => readCount };
 }
 
 describe('MongooseOutboxStore, clearing by version', () => {
@@ -101,5 +112,15 @@ describe('MongooseOutboxStore, clearing by version', () => {
     await store.sweep();
     expect(calls).toEqual(['bulkWrite c']);
     expect(docs.c.outbox).toEqual([]);
+  });
+
+  it('reads a bounded page of the backlog per poll, not the whole of it (a broker outage leaves thousands pending)', async () => {
+    const docs = Object.fromEntries(
+      Array.from({ length: 5_000 }, (_, i) => [`d${i}`, { outbox: [event(`e${i}`)], updatedAt: new Date(0), outboxPending: true }]),
+    );
+    const { model, read } = fakeModel(docs);
+    const store = new MongooseOutboxStore(model as never, 2_000);
+    expect(await store.findPending(new Date(), 100)).toHaveLength(100);
+    expect(read()).toBe(100);
   });
 });

@@ -20,8 +20,8 @@ export const outboxFields = {
   outboxPending: { type: Boolean },
 };
 
-/** Serves the relay's poll: documents with events waiting. */
-export const addOutboxIndex = (schema: Schema) => schema.index({ outboxPending: 1 });
+/** Serves the relay's poll: documents with events waiting, oldest first (a page of them). */
+export const addOutboxIndex = (schema: Schema) => schema.index({ outboxPending: 1, outboxAt: 1 });
 
 export interface WithOutbox {
   outbox: EventEnvelope<unknown>[];
@@ -70,12 +70,17 @@ export class MongooseOutboxStore implements OutboxStore {
   ) {}
 
   async findPending(olderThan: Date, limit: number): Promise<PendingOutbox[]> {
+    // Oldest first and bounded: during a broker outage the backlog grows every second, and each
+    // poll read all of it. Documents only waiting to be cleared (due) are skipped below, so the
+    // page is that much larger, or they could fill it and hide what still needs publishing.
     const docs = await this.model
       .find({ outboxPending: true }, { outbox: 1, outboxAt: 1 })
+      .sort({ outboxAt: 1 })
+      .limit(limit + this.due.size)
       .lean<{ _id: string; outbox: EventEnvelope<unknown>[]; outboxAt?: Date }[]>();
-    // The few pending documents are aged and ordered here rather than by the database (see
-    // outboxPending): those with events still to publish first, oldest first; then those only
-    // waiting to be cleaned (markPublished cleans them once quiet), unless a clearing is due already.
+    // The page is aged and ordered here (see outboxPending): those with events still to publish
+    // first, oldest first; then those only waiting to be cleaned (markPublished cleans them once
+    // quiet), unless a clearing is due already.
     const age = (doc: { outboxAt?: Date }) => doc.outboxAt?.getTime() ?? 0;
     return docs
       .filter((doc) => doc.outbox.length && age(doc) <= olderThan.getTime())

@@ -24,7 +24,7 @@ import { ARTICLES_OUTBOX, ArticlesService } from './articles.service';
       provide: ARTICLES_OUTBOX,
       inject: [EventPublisher, ArticlesRepository, ServiceConfig],
       useFactory: (publisher: EventPublisher, repository: ArticlesRepository, config: ServiceConfig) =>
-        new OutboxRelay('articles', publisher, repository.outboxStore, { pollMs: config.OUTBOX_POLL_MS }),
+        new OutboxRelay('articles', publisher, repository.outboxStore, { pollMs: config.OUTBOX_POLL_MS, batchSize: config.OUTBOX_POLL_LIMIT }),
     },
   ],
 })

@@ -72,6 +72,8 @@ CommentSchema.index({ articleId: 1, importKey: 1 }, { unique: true });
 // The thread read: { articleId, status: 'approved' } oldest first, paged by (postedAt, _id);
 // and the approved count { articleId, status: 'approved' }.
 CommentSchema.index({ articleId: 1, status: 1, postedAt: 1, _id: 1 });
+// The reconciler: { status: 'pending' } oldest first (comments left pending too long).
+CommentSchema.index({ status: 1, postedAt: 1 });
 // Repeat posts and replies: { parentId } to count a comment's replies.
 CommentSchema.index({ parentId: 1 });
 addOutboxIndex(CommentSchema);

@@ -20,7 +20,7 @@ import { ThreadReadModel } from './thread-read.model';
       provide: COMMENTS_OUTBOX,
       inject: [EventPublisher, CommentsRepository, ServiceConfig],
       useFactory: (publisher: EventPublisher, repository: CommentsRepository, config: ServiceConfig) =>
-        new OutboxRelay('comments', publisher, repository.outboxStore, { pollMs: config.OUTBOX_POLL_MS }),
+        new OutboxRelay('comments', publisher, repository.outboxStore, { pollMs: config.OUTBOX_POLL_MS, batchSize: config.OUTBOX_POLL_LIMIT }),
     },
   ],
   exports: [CommentsRepository, ThreadReadModel, COMMENTS_OUTBOX],

@@ -15,7 +15,7 @@ function setup(maxComments = 1_000) {
     visibleOf: jest.fn(async (id: string) => stories[id] ?? []),
     pageApproved: jest.fn(async () => []),
   };
-  const config = { KAFKA_BROKERS: ['127.0.0.1:1'], KAFKA_TOPIC_PREFIX: '', THREAD_READ_MODEL_MAX_COMMENTS: maxComments } as unknown as CommentsConfig;
+  const config = { KAFKA_BROKERS: ['127.0.0.1:1'], KAFKA_TOPIC_PREFIX: '', THREAD_READ_MODEL_MAX_COMMENTS: maxComments, THREAD_READ_MODEL_MAX_AGE_MS: 30_000 } as unknown as CommentsConfig;
   const model = new ThreadReadModel(repository as unknown as CommentsRepository, config, new ThreadStateCache({ maxThreads: 0, maxAgeMs: 0 }));
   (model as unknown as { reset: (live: boolean) => void }).reset(true);
   return { model, repository, stories };
@@ -90,6 +90,31 @@ describe('ThreadReadModel', () => {
     model.applied({ ...comment('z', 9) } as CommentRecord, ['f']);
     await loading;
     await model.page('s', undefined, 10);
+    expect(repository.visibleOf).toHaveBeenCalledTimes(2);
+  });
+
+  it('never serves a story list older than its maximum age, whatever the events said (a change went unheard)', async () => {
+    const { model, repository, stories } = setup();
+    let clock = 0;
+    model.now = () => clock;
+    expect((await model.page('s', undefined, 10)).map((c) => c._id)).toEqual(['a', 'b', 'c', 'd']);
+    // d is rejected while the listener was stalled (SIGSTOP): its event is never heard here.
+    stories.s = stories.s!.slice(0, 3);
+    clock += 29_000;
+    expect(await model.page('s', undefined, 10)).toHaveLength(4); // within the bound, from memory
+    clock += 2_000;
+    expect((await model.page('s', undefined, 10)).map((c) => c._id)).toEqual(['a', 'b', 'c']);
+    expect(repository.visibleOf).toHaveBeenCalledTimes(2);
+  });
+
+  it('drops everything it holds when its listener joins its group again', async () => {
+    const { model, repository, stories } = setup();
+    const listener = (model as unknown as { listener: { options: { onLive: () => void; onLost: () => void } } }).listener.options;
+    await model.page('s', undefined, 10);
+    stories.s = stories.s!.slice(0, 3);
+    listener.onLost();
+    listener.onLive();
+    expect((await model.page('s', undefined, 10)).map((c) => c._id)).toEqual(['a', 'b', 'c']);
     expect(repository.visibleOf).toHaveBeenCalledTimes(2);
   });
 });

@@ -14,18 +14,22 @@ type Visible = CommentRecord[];
  * page of a 10,000-comment thread would read all 10,000 each time. A story is loaded with one
  * query on its first read and dropped on any change heard on the comments topic (every instance
  * hears every change, see BroadcastListener); the next read loads it again. Stories are dropped
- * least recently read first beyond THREAD_READ_MODEL_MAX_COMMENTS. While the listener is not
- * live, reads go to the database page by page.
+ * least recently read first beyond THREAD_READ_MODEL_MAX_COMMENTS, and reloaded once older than
+ * THREAD_READ_MODEL_MAX_AGE_MS (a change missed while the listener stalled is shown that long at
+ * most; every group join resets it all). While the listener is not live, reads go to the
+ * database page by page.
  */
 @Injectable()
 export class ThreadReadModel implements OnApplicationBootstrap, OnApplicationShutdown {
-  private readonly stories = new Map<string, { visible: Visible }>();
+  private readonly stories = new Map<string, { visible: Visible; at: number }>();
   private readonly loading = new Map<string, Promise<Visible>>();
   private held = 0;
   private live = false;
   /** Events of changes this instance applied to its lists itself (see applied). */
   private readonly ownEvents = new Set<string>();
   private readonly listener: BroadcastListener;
+  /** The clock ages are measured by (tests move it). */
+  now: () => number = Date.now;
 
   constructor(
     private readonly repository: CommentsRepository,
@@ -108,18 +112,20 @@ export class ThreadReadModel implements OnApplicationBootstrap, OnApplicationShu
 
   private async visibleOf(articleId: string): Promise<Visible> {
     const story = this.stories.get(articleId);
-    if (story) {
+    if (story && this.now() - story.at > this.config.THREAD_READ_MODEL_MAX_AGE_MS) this.forget(articleId);
+    else if (story) {
       this.stories.delete(articleId); // re-insert: most recently read last
       this.stories.set(articleId, story);
       return story.visible;
     }
     const inFlight = this.loading.get(articleId);
     if (inFlight) return inFlight;
+    const startedAt = this.now();
     const load: Promise<Visible> = this.repository
       .visibleOf(articleId)
       .then((visible) => {
         // Kept only if nothing changed while it loaded (forget() let go of it then).
-        if (this.live && this.loading.get(articleId) === load) this.keep(articleId, visible);
+        if (this.live && this.loading.get(articleId) === load) this.keep(articleId, visible, startedAt);
         return visible;
       })
       .finally(() => {
@@ -129,8 +135,8 @@ export class ThreadReadModel implements OnApplicationBootstrap, OnApplicationShu
     return load;
   }
 
-  private keep(articleId: string, visible: Visible): void {
-    this.stories.set(articleId, { visible });
+  private keep(articleId: string, visible: Visible, at: number): void {
+    this.stories.set(articleId, { visible, at });
     this.held += visible.length;
     for (const [oldest, story] of this.stories) {
       if (this.held <= this.config.THREAD_READ_MODEL_MAX_COMMENTS || oldest === articleId) break;

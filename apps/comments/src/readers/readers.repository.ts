@@ -38,11 +38,24 @@ export class ReadersRepository {
     }
   }
 
-  /** Marks a sanction lifted by rewriting the reader's list (FerretDB lacks positional updates on filters). */
-  async liftSanction(readerId: string, sanctionId: string): Promise<void> {
-    const reader = await this.findById(readerId);
-    if (!reader) return;
-    const sanctions = reader.sanctions.map((s) => (s.sanctionId === sanctionId ? { ...s, lifted: true } : s));
-    await this.model.updateOne({ _id: readerId }, { $set: { sanctions } });
+  /**
+   * Marks a sanction lifted by rewriting the reader's list (FerretDB lacks positional updates on
+   * filters). A lift for a sanction not (yet) known here is kept as a tombstone, the sanction
+   * recorded as lifted: its ban event may still arrive (a poller's republish, a producer retry),
+   * and addSanction then finds the sanction id there and changes nothing. Dropping the lift left
+   * that reader banned for good.
+   */
+  async liftSanction(readerId: string, lifted: ReaderSanction): Promise<void> {
+    for (let attempt = 0; attempt < 3; attempt++) {
+      const reader = await this.findById(readerId);
+      if (reader?.sanctions.some((s) => s.sanctionId === lifted.sanctionId)) {
+        if (reader.sanctions.every((s) => s.sanctionId !== lifted.sanctionId || s.lifted)) return;
+        const sanctions = reader.sanctions.map((s) => (s.sanctionId === lifted.sanctionId ? { ...s, lifted: true } : s));
+        await this.model.updateOne({ _id: readerId }, { $set: { sanctions } });
+        return;
+      }
+      await this.addSanction(readerId, { ...lifted, lifted: true });
+      // The ban itself may have landed between the read and the push (then the push did nothing): read again.
+    }
   }
 }

@@ -36,8 +36,10 @@ class MemoryReaders {
     if (!reader.sanctions.some((s) => s.sanctionId === added.sanctionId)) reader.sanctions.push(added);
     this.docs.set(readerId, reader);
   }
-  async liftSanction(readerId: string, sanctionId: string) {
-    for (const s of this.docs.get(readerId)?.sanctions ?? []) if (s.sanctionId === sanctionId) s.lifted = true;
+  async liftSanction(readerId: string, lifted: ReaderSanction) {
+    const known = this.docs.get(readerId)?.sanctions.find((s) => s.sanctionId === lifted.sanctionId);
+    if (known) known.lifted = true;
+    else await this.addSanction(readerId, { ...lifted, lifted: true });
   }
 }
 

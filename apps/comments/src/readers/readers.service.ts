@@ -81,7 +81,13 @@ export class ReadersService implements OnApplicationBootstrap, OnApplicationShut
 
   async liftSanction(sanction: UserSanctionPayload): Promise<void> {
     try {
-      await this.repository.liftSanction(sanction.userId, sanction.sanctionId);
+      await this.repository.liftSanction(sanction.userId, {
+        sanctionId: sanction.sanctionId,
+        kind: sanction.kind,
+        ...(sanction.until ? { until: sanction.until } : {}),
+        reason: sanction.reason,
+        lifted: true,
+      });
     } finally {
       await this.snapshot.refreshAfterWrite();
     }

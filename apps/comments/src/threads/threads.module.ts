@@ -34,7 +34,7 @@ import { ThreadsSweeper } from './threads.sweeper';
       provide: THREADS_OUTBOX,
       inject: [EventPublisher, ThreadsRepository, ServiceConfig],
       useFactory: (publisher: EventPublisher, repository: ThreadsRepository, config: ServiceConfig) =>
-        new OutboxRelay('threads', publisher, repository.outboxStore, { pollMs: config.OUTBOX_POLL_MS }),
+        new OutboxRelay('threads', publisher, repository.outboxStore, { pollMs: config.OUTBOX_POLL_MS, batchSize: config.OUTBOX_POLL_LIMIT }),
     },
   ],
   exports: [ThreadsService, ThreadStateCache],

@@ -29,7 +29,7 @@ import { CASES_OUTBOX, CasesService } from './cases.service';
       provide: CASES_OUTBOX,
       inject: [EventPublisher, CasesRepository, ModerationConfig],
       useFactory: (publisher: EventPublisher, repository: CasesRepository, config: ModerationConfig) =>
-        new OutboxRelay('cases', publisher, repository.outboxStore, { pollMs: config.OUTBOX_POLL_MS }),
+        new OutboxRelay('cases', publisher, repository.outboxStore, { pollMs: config.OUTBOX_POLL_MS, batchSize: config.OUTBOX_POLL_LIMIT }),
     },
   ],
   exports: [CasesService],

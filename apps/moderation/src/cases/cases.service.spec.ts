@@ -328,6 +328,20 @@ describe('CasesService', () => {
     expect(human[0]!.moderator).toMatchObject({ id: expect.stringMatching(/^mod-/) });
   });
 
+  it("repairs a moderator decision's projection a crash left behind when the next attempt is refused (already_decided)", async () => {
+    const { service, story, memory } = setup();
+    const input = submission(story(), 'you moron');
+    await service.review(input);
+    memory.failProjections = 1;
+    await expect(service.decide(input.commentId, { decision: 'reject', reason: 'insult' }, mona)).rejects.toThrow('crashed before projecting');
+    expect(memory.cases.get(input.commentId)).toMatchObject({ seq: 1, status: 'held' });
+
+    // The journal holds the decision; the retry is refused, and the queue no longer shows the comment held.
+    expect(await codeOf(service.decide(input.commentId, { decision: 'reject', reason: 'insult' }, mona))).toBe('already_decided');
+    expect(memory.cases.get(input.commentId)).toMatchObject({ seq: 2, status: 'rejected' });
+    expect((await service.queue(queue())).items.map((item) => item.comment.id)).not.toContain(input.commentId);
+  });
+
   it('refuses a decision for an edited revision, an unknown comment, and reports each bulk item', async () => {
     const { service, story } = setup();
     const input = submission(story(), 'you moron');

@@ -93,6 +93,11 @@ export class CasesService {
    * with its moderation.decided. A revision the case has already (or an older one) changes nothing.
    */
   async review(submission: CommentSubmittedPayload): Promise<void> {
+    const crashOn = this.config.NODE_ENV === 'production' ? undefined : this.config.TEST_CRASH_ON_BODY;
+    if (crashOn && submission.body.includes(crashOn)) {
+      this.log.error({ msg: 'TEST_CRASH_ON_BODY: exiting on this comment (test-only trigger)', commentId: submission.commentId });
+      process.exit(86);
+    }
     // The rules' inputs are read while the case is: one round trip less per comment (a duplicate wastes them).
     const inputs = this.underReview(submission);
     inputs.catch(() => undefined);
@@ -260,7 +265,7 @@ export class CasesService {
     for (let attempt = guess === undefined ? 1 : 0; attempt <= COMMIT_ATTEMPTS; attempt++) {
       const guessed = attempt === 0;
       const latest = guessed ? (guess ?? null) : await this.repository.latest(caseId);
-      const planned = await plan(latest?.state ?? null);
+      const planned = await this.planOrRepair(caseId, latest, guessed, plan);
       if (!planned) {
         if (guessed) continue;
         // Nothing to change; make sure a crash between commit and projection left nothing behind.
@@ -297,6 +302,25 @@ export class CasesService {
       }
     }
     throw busy(caseId);
+  }
+
+  /**
+   * Runs the plan; when it refuses (409 already_decided and the like) against the journal's real
+   * latest entry, the projection may be the one behind (a crash between insert and projection):
+   * repair it before the refusal goes out, or the queue shows the case undecided forever.
+   */
+  private async planOrRepair(
+    caseId: string,
+    latest: LatestEntry | null,
+    guessed: boolean,
+    plan: (current: CaseState | null) => Promise<PlannedChange | null>,
+  ): Promise<PlannedChange | null> {
+    try {
+      return await plan(latest?.state ?? null);
+    } catch (error) {
+      if (!guessed && latest && (await this.repository.projectedSeq(caseId)) < latest.seq) await this.project(caseId, latest);
+      throw error;
+    }
   }
 
   /** Projects the entry, then checks the projection caught up with the journal (see CasesRepository.project). */

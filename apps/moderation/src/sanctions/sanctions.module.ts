@@ -15,7 +15,7 @@ import { SANCTIONS_OUTBOX, SanctionsService } from './sanctions.service';
       provide: SANCTIONS_OUTBOX,
       inject: [EventPublisher, SanctionsRepository, ServiceConfig],
       useFactory: (publisher: EventPublisher, repository: SanctionsRepository, config: ServiceConfig) =>
-        new OutboxRelay('sanctions', publisher, repository.outboxStore, { pollMs: config.OUTBOX_POLL_MS }),
+        new OutboxRelay('sanctions', publisher, repository.outboxStore, { pollMs: config.OUTBOX_POLL_MS, batchSize: config.OUTBOX_POLL_LIMIT }),
     },
   ],
   exports: [SanctionsService],
