@@ -16,6 +16,8 @@ export interface SystemUnderTest {
   kafkaBrokers: string;
   mongoUrlBase: string;
   jwtSecret: string;
+  /** The key the gateway signs its calls to the services with (SERVICE_AUTH_SECRET). */
+  serviceAuthSecret: string;
   ports: Record<ServiceName, number>;
   pids: Record<ServiceName, number>;
   logDir: string;
@@ -58,6 +60,7 @@ export function serviceEnv(sut: SystemUnderTest, name: ServiceName, port: number
     // Fast failover when a test kills a service.
     KAFKA_SESSION_TIMEOUT_MS: '6000',
     THREAD_SWEEP_INTERVAL_MS: '500',
+    SERVICE_AUTH_SECRET: sut.serviceAuthSecret,
   };
   if (name === 'gateway') {
     Object.assign(env, {
@@ -115,6 +118,7 @@ export async function launchSystem(options: {
     kafkaBrokers: options.kafkaBrokers,
     mongoUrlBase: options.mongoUrlBase,
     jwtSecret: randomBytes(32).toString('hex'),
+    serviceAuthSecret: randomBytes(32).toString('hex'),
     ports,
     pids: {} as Record<ServiceName, number>,
     logDir,
