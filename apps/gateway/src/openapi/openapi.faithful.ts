@@ -19,6 +19,9 @@ interface RouteAccess {
 const UUID_V4 = '^[0-9A-Fa-f]{8}-[0-9A-Fa-f]{4}-4[0-9A-Fa-f]{3}-[89ABab][0-9A-Fa-f]{3}-[0-9A-Fa-f]{12}$';
 const USER_ID = { type: 'string', pattern: '^[^\\s\\u0000-\\u001f\\u007f]{1,200}$', minLength: 1, maxLength: 200, description: "a reader's id (the token's sub)" };
 
+// The posting route's own check of the header (comments service, posting.controller.ts).
+const HEADER_RULES: Record<string, object> = { 'idempotency-key': { type: 'string', pattern: '^[\\x21-\\x7E]{1,200}$' } };
+
 const ERROR_SCHEMA = 'ErrorBody';
 const ERRORS: Record<number, string> = {
   400: 'invalid: the request breaks a rule (bad path id, query, body, URL encoding); `details.fields` names them',
@@ -87,7 +90,7 @@ type Operation = {
  * demands, security only where a token is required (optional on public reads), and every error
  * an operation can answer, with our error body.
  */
-export function makeFaithful(document: OpenAPIObject, app: INestApplication, schemas: Record<string, { properties?: Record<string, object>; required?: string[] }>): OpenAPIObject {
+export function makeFaithful(document: OpenAPIObject, app: INestApplication, schemas: Record<string, Schema>): OpenAPIObject {
   const routes = routeAccess(app);
   document.components = {
     ...document.components,
@@ -107,6 +110,7 @@ export function makeFaithful(document: OpenAPIObject, app: INestApplication, sch
       },
     },
   };
+  tightenBodies(document.components.schemas as Record<string, Schema>, Object.keys(schemas));
   for (const [path, byMethod] of Object.entries(document.paths)) {
     for (const [method, operation] of Object.entries(byMethod as Record<string, Operation>)) {
       const access = routes.get(`${method} ${path}`);
@@ -124,8 +128,12 @@ export function makeFaithful(document: OpenAPIObject, app: INestApplication, sch
       }
       for (const param of (operation.parameters ?? []).filter((p) => p.in === 'query')) {
         const rule = querySchema?.properties?.[param.name];
-        if (rule) param.schema = rule as Record<string, unknown>;
+        if (rule) param.schema = rule;
         param.required = querySchema?.required?.includes(param.name) ?? false;
+      }
+      for (const param of (operation.parameters ?? []).filter((p) => p.in === 'header')) {
+        const rule = HEADER_RULES[param.name.toLowerCase()];
+        if (rule) param.schema = rule as Record<string, unknown>;
       }
       // A public read takes no token, or a valid one (an editor sees unpublished stories).
       operation.security = access.isPublic ? [{}, { bearer: [] }] : [{ bearer: [] }];
@@ -145,4 +153,40 @@ export function makeFaithful(document: OpenAPIObject, app: INestApplication, sch
     }
   }
   return document;
+}
+
+type Schema = { type?: string; properties?: Record<string, Record<string, unknown>>; required?: string[]; additionalProperties?: boolean; oneOf?: object[] };
+
+/**
+ * What the validation pipe does with every body (forbidNonWhitelisted): unknown properties are
+ * refused, and an optional property may also be null (@IsOptional skips both). A sanction's
+ * `until` depends on its kind (sanction.rules.ts): one schema per kind.
+ */
+function tightenBodies(schemas: Record<string, Schema>, validated: string[]): void {
+  for (const schema of validated.map((name) => schemas[name])) {
+    if (schema.type !== 'object' || !schema.properties) continue;
+    schema.additionalProperties = false;
+    for (const [name, property] of Object.entries(schema.properties)) {
+      if (schema.required?.includes(name)) continue;
+      schema.properties[name] = property.$ref ? { allOf: [property], nullable: true } : { ...property, nullable: true };
+    }
+  }
+  const sanction = schemas.SanctionInput;
+  if (sanction?.properties?.kind && sanction.properties.until) {
+    const { kind: _kind, until, ...rest } = sanction.properties;
+    const variant = (kind: string, withUntil: 'required' | 'optional' | 'none') => ({
+      type: 'object',
+      additionalProperties: false,
+      required: ['kind', ...(sanction.required ?? []).filter((n) => n !== 'kind'), ...(withUntil === 'required' ? ['until'] : [])],
+      properties: { kind: { type: 'string', enum: [kind] }, ...rest, ...(withUntil === 'required' ? { until: { ...until, nullable: false } } : withUntil === 'optional' ? { until } : {}) },
+    });
+    // The union stays as properties too, for readers (and suites) that list a body's fields.
+    schemas.SanctionInput = {
+      type: 'object',
+      properties: sanction.properties,
+      required: sanction.required,
+      oneOf: [variant('ban', 'none'), variant('suspend', 'required'), variant('premoderate', 'optional')],
+      description: 'until: an ISO-8601 date-time in the future (required for suspend, optional for premoderate, not allowed for a ban)',
+    } as Schema;
+  }
 }
