@@ -37,7 +37,8 @@ trap 'rm -f "$empty_env"' EXIT
 compose() { docker-compose --env-file "$empty_env" -f docker-compose.yml "$@"; }
 
 # 1. Without JWT_SECRET compose must refuse the file, naming it.
-if out=$(unset JWT_SECRET; compose config -q 2>&1); then
+dummy_service=$(head -c 30 /dev/urandom | base64 | tr -d '\n')
+if out=$(unset JWT_SECRET; SERVICE_AUTH_SECRET=$dummy_service compose config -q 2>&1); then
   die "docker-compose config passed without JWT_SECRET; the gateway must use \${JWT_SECRET:?...}"
 fi
 grep -q 'set JWT_SECRET' <<<"$out" || { printf '%s\n' "$out" >&2; die "docker-compose config failed without JWT_SECRET, but not for that reason"; }
@@ -45,6 +46,12 @@ grep -q 'set JWT_SECRET' <<<"$out" || { printf '%s\n' "$out" >&2; die "docker-co
 # 2. With a dummy 40-character secret (random, generated now) it must pass.
 dummy=$(head -c 30 /dev/urandom | base64 | tr -d '\n')
 [[ ${#dummy} -eq 40 ]] || die "could not generate a dummy secret"
-JWT_SECRET=$dummy compose config -q || die "docker-compose.yml is invalid (see above)"
+# 1b. The same for the services' call-signing key.
+if out=$(unset SERVICE_AUTH_SECRET; JWT_SECRET=$dummy_service compose config -q 2>&1); then
+  die "docker-compose config passed without SERVICE_AUTH_SECRET; the services must use \${SERVICE_AUTH_SECRET:?...}"
+fi
+grep -q 'set SERVICE_AUTH_SECRET' <<<"$out" || { printf '%s\n' "$out" >&2; die "docker-compose config failed without SERVICE_AUTH_SECRET, but not for that reason"; }
+
+JWT_SECRET=$dummy SERVICE_AUTH_SECRET=$dummy_service compose config -q || die "docker-compose.yml is invalid (see above)"
 
 echo "docker-compose config: ok"

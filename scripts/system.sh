@@ -15,6 +15,12 @@ if [ -z "${JWT_SECRET:-}" ]; then
   JWT_SECRET=$(cat .infra/jwt-secret)
   export JWT_SECRET
 fi
+# The key the gateway signs its calls to the services with: another secret, made and kept the same way.
+if [ -z "${SERVICE_AUTH_SECRET:-}" ]; then
+  [ -s .infra/service-auth-secret ] || node -e 'process.stdout.write(require("crypto").randomBytes(32).toString("hex"))' > .infra/service-auth-secret
+  SERVICE_AUTH_SECRET=$(cat .infra/service-auth-secret)
+  export SERVICE_AUTH_SECRET
+fi
 eval "$(bash scripts/infra.sh env)"
 export KAFKA_BROKERS
 mongo_base=${MONGO_URL_BASE:-mongodb://127.0.0.1:27017}

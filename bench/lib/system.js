@@ -89,6 +89,7 @@ function serviceEnv(run, name, port, backendPorts) {
     KAFKA_BROKERS: run.kafkaBrokers,
     KAFKA_GROUP_ID: `${name}-bench-${run.runId}`,
     KAFKA_TOPIC_PREFIX: run.topicPrefix,
+    SERVICE_AUTH_SECRET: run.serviceAuthSecret,
   };
   if (name === 'gateway') {
     Object.assign(env, {
@@ -133,6 +134,7 @@ async function startSystem({ instances, build, log }) {
     kafkaBrokers: infra.kafkaBrokers,
     mongoUrlBase: infra.mongoUrlBase,
     jwtSecret: randomBytes(32).toString('hex'),
+    serviceAuthSecret: randomBytes(32).toString('hex'),
     logDir: path.join(ROOT, '.infra', 'logs', 'bench', runId),
     processes: [],
     gateways: [],

@@ -1,5 +1,6 @@
 import { randomUUID } from 'node:crypto';
-import { Role } from '@app/contracts';
+import { Actor, Role } from '@app/contracts';
+import { serviceAuthHeaders } from '@app/http';
 import { articleInput, badTokens, eventually, issuerAudienceTokens, signToken } from '@app/testing';
 import { api, editorToken, tokenFor } from '../support/api';
 import { withDatabase } from '../support/mongo';
@@ -59,7 +60,7 @@ const MATRIX: Record<string, Row> = {
 };
 
 const ROLES: Role[] = ['reader', 'moderator', 'editor', 'admin'];
-const BAD_KINDS = ['expired', 'notYetValid', 'wrongSignature', 'algNone', 'otherAlgorithm', 'garbage', 'noRoles', 'unknownRole', 'noSubject', 'basicScheme'] as const;
+const BAD_KINDS = ['expired', 'notYetValid', 'wrongSignature', 'algNone', 'otherAlgorithm', 'garbage', 'noRoles', 'unknownRole', 'noSubject', 'noExpiry', 'tooLong', 'basicScheme'] as const;
 const COLUMNS = ['none', ...BAD_KINDS, ...ROLES] as const;
 type Column = (typeof COLUMNS)[number];
 
@@ -178,6 +179,97 @@ describe('authorization matrix', () => {
       expect(cells.filter((c) => c.actual !== c.expected).map((c) => `${c.op.key} × ${c.column}: ${c.actual} (expected ${c.expected})`)).toEqual([]);
     } finally {
       await stopProcess(gateway.pid!);
+    }
+  });
+});
+
+/**
+ * The services behind the gateway, called directly (as any process on their network could):
+ * every route needs the gateway's signature over this call, and the role the gateway checks.
+ * `roles` absent: any signed call, anonymous readers' included.
+ */
+const BACKEND: { service: 'articles' | 'comments' | 'moderation'; method: string; path: string; roles?: Role[] }[] = [
+  { service: 'articles', method: 'POST', path: '/articles', roles: ['editor'] },
+  { service: 'articles', method: 'GET', path: '/articles' },
+  { service: 'articles', method: 'GET', path: '/articles/{id}' },
+  { service: 'articles', method: 'PATCH', path: '/articles/{id}', roles: ['editor'] },
+  { service: 'articles', method: 'DELETE', path: '/articles/{id}', roles: ['editor'] },
+  { service: 'comments', method: 'GET', path: '/threads/{id}/comments' },
+  { service: 'comments', method: 'POST', path: '/threads/{id}/comments', roles: WRITERS },
+  { service: 'comments', method: 'POST', path: '/threads/{id}/comments/import', roles: ['admin'] },
+  { service: 'comments', method: 'GET', path: '/comments/{id}' },
+  { service: 'comments', method: 'PATCH', path: '/comments/{id}', roles: WRITERS },
+  { service: 'comments', method: 'DELETE', path: '/comments/{id}', roles: WRITERS },
+  { service: 'comments', method: 'GET', path: '/threads/{id}', roles: STAFF },
+  { service: 'comments', method: 'POST', path: '/threads/{id}/close', roles: STAFF },
+  { service: 'comments', method: 'POST', path: '/threads/{id}/reopen', roles: STAFF },
+  { service: 'comments', method: 'POST', path: '/threads/{id}/archive', roles: STAFF },
+  { service: 'moderation', method: 'GET', path: '/queue', roles: ['moderator'] },
+  { service: 'moderation', method: 'POST', path: '/comments/{id}/decision', roles: ['moderator'] },
+  { service: 'moderation', method: 'POST', path: '/decisions', roles: ['moderator'] },
+  { service: 'moderation', method: 'GET', path: '/comments/{id}/history', roles: ['moderator'] },
+  { service: 'moderation', method: 'POST', path: '/comments/{id}/reports', roles: WRITERS },
+  { service: 'moderation', method: 'GET', path: '/users/{id}', roles: ['moderator'] },
+  { service: 'moderation', method: 'POST', path: '/users/{id}/sanctions', roles: ['moderator'] },
+  { service: 'moderation', method: 'DELETE', path: '/users/{id}/sanctions/{id}', roles: ['moderator'] },
+];
+
+const ADMIN: Actor = { id: 'matrix-admin', name: 'Matrix Admin', roles: ['admin'] };
+const READER: Actor = { id: 'matrix-reader', name: 'Matrix Reader', roles: ['reader'] };
+
+/** Each kind of direct caller: the headers it sends for `method path`, and whether it is refused (401) or judged by role. */
+const DIRECT: Record<string, (secret: string, method: string, path: string) => Record<string, string>> = {
+  none: () => ({}),
+  // What every service trusted before calls were signed: an admin in plain headers.
+  actorHeaders: () => ({ 'x-actor-id': 'intruder', 'x-actor-name': 'Intruder', 'x-actor-roles': 'admin' }),
+  // Bad percent-encoding in an actor header was a 500.
+  badEncoding: () => ({ 'x-actor-id': '%E0%A4%A', 'x-actor-name': '%', 'x-actor-roles': 'admin' }),
+  forged: (_, method, path) => serviceAuthHeaders('not-the-secret-but-32-characters-long', method, path, ADMIN),
+  expired: (secret, method, path) => serviceAuthHeaders(secret, method, path, ADMIN, -60),
+  otherRoute: (secret) => serviceAuthHeaders(secret, 'GET', '/articles', ADMIN),
+  reader: (secret, method, path) => serviceAuthHeaders(secret, method, path, READER),
+  admin: (secret, method, path) => serviceAuthHeaders(secret, method, path, ADMIN),
+};
+
+describe('direct calls to the services behind the gateway', () => {
+  it('refuses every route unsigned, forged, expired or signed for another call (401), and a reader on a staff route (403)', async () => {
+    const sut = system();
+    const columns = Object.keys(DIRECT);
+    const cells = BACKEND.flatMap((route) => columns.map((column) => ({ route, column, expected: 0, actual: 0, code: '' as string | undefined })));
+    await pool(cells, 8, async (cell) => {
+      const { route, column } = cell;
+      // An unknown id everywhere except a probe on GET /articles: no call changes anything.
+      const path = route.path.replace(/\{id\}/g, () => unknown()) + (route.path === '/articles' && route.method === 'GET' ? '?limit=1' : '');
+      const headers: Record<string, string> = { ...DIRECT[column](sut.serviceAuthSecret, route.method, path) };
+      const hasBody = route.method === 'POST' || route.method === 'PATCH';
+      if (hasBody) headers['content-type'] = 'application/json';
+      const response = await fetch(`http://127.0.0.1:${sut.ports[route.service]}${path}`, { method: route.method, headers, body: hasBody ? '{}' : undefined });
+      const body = (await response.json().catch(() => ({}))) as { code?: string };
+      cell.actual = response.status;
+      cell.code = body.code;
+      const judgedByRole = column === 'reader' || column === 'admin';
+      cell.expected = !judgedByRole ? 401 : column === 'reader' && route.roles && !route.roles.includes('reader') ? 403 : 0;
+    });
+    // 0 = let through: whatever the probe gets past the guard (400 for an empty body, 404 for an unknown id, 200), never 401/403/5xx.
+    const ok = (cell: (typeof cells)[number]) => (cell.expected ? cell.actual === cell.expected : cell.actual < 500 && cell.actual !== 401 && cell.actual !== 403);
+    const rows = BACKEND.map((route) => [
+      `${route.service} ${route.method} ${route.path}`,
+      route.roles ? [...new Set([...route.roles, 'admin'])].join(',') : 'signed',
+      ...columns.map((column) => {
+        const cell = cells.find((c) => c.route === route && c.column === column)!;
+        return ok(cell) ? String(cell.actual) : `${cell.actual}≠${cell.expected || 'pass'}`;
+      }),
+    ]);
+    console.log(`direct calls to the services: ${cells.length} requests (cell = status)\n${table(['route', 'who', ...columns], rows)}`);
+    expect(cells.filter((c) => !ok(c)).map((c) => `${c.route.service} ${c.route.method} ${c.route.path} × ${c.column}: ${c.actual}`)).toEqual([]);
+    for (const cell of cells.filter((c) => c.expected)) expect(cell.code).toBe(cell.expected === 401 ? 'unsigned_call' : 'forbidden');
+  });
+
+  it('answers health and metrics unsigned (the operators\' endpoints)', async () => {
+    const sut = system();
+    for (const service of ['articles', 'comments', 'moderation'] as const) {
+      expect((await fetch(`http://127.0.0.1:${sut.ports[service]}/health/live`)).status).toBe(200);
+      expect((await fetch(`http://127.0.0.1:${sut.ports[service]}/metrics`)).status).toBe(200);
     }
   });
 });

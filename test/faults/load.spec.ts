@@ -8,7 +8,7 @@ import { ruleSettingsFrom } from '../../apps/moderation/src/rules/rule-settings'
 import { textOf } from './load';
 
 // The rules as the moderation service runs them by default (its config with no overrides).
-const settings = ruleSettingsFrom(loadConfig(ModerationConfig, {}));
+const settings = ruleSettingsFrom(loadConfig(ModerationConfig, { SERVICE_AUTH_SECRET: 's'.repeat(32) }));
 
 describe('the fault suite texts', () => {
   it('are decided by their kind, for the first 5,000 posts', () => {

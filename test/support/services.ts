@@ -16,6 +16,8 @@ export interface SystemUnderTest {
   kafkaBrokers: string;
   mongoUrlBase: string;
   jwtSecret: string;
+  /** The key the gateway signs its calls to the services with (SERVICE_AUTH_SECRET). */
+  serviceAuthSecret: string;
   ports: Record<ServiceName, number>;
   pids: Record<ServiceName, number>;
   logDir: string;
@@ -63,6 +65,7 @@ export function serviceEnv(sut: SystemUnderTest, name: ServiceName, port: number
     THREAD_SWEEP_INTERVAL_MS: '500',
     // The reconciler looks every second (comments left pending past COMMENTS_PENDING_MAX_AGE_MS, 10 min).
     COMMENTS_RECONCILE_INTERVAL_MS: '1000',
+    SERVICE_AUTH_SECRET: sut.serviceAuthSecret,
   };
   // Test-only: a comment with this text makes moderation exit (recovery.e2e-spec, poison message).
   if (name === 'moderation') env.TEST_CRASH_ON_BODY = crashBodyOf(sut);
@@ -122,6 +125,7 @@ export async function launchSystem(options: {
     kafkaBrokers: options.kafkaBrokers,
     mongoUrlBase: options.mongoUrlBase,
     jwtSecret: randomBytes(32).toString('hex'),
+    serviceAuthSecret: randomBytes(32).toString('hex'),
     ports,
     pids: {} as Record<ServiceName, number>,
     logDir,

@@ -1,7 +1,7 @@
 import { Module } from '@nestjs/common';
 import { MongooseHealthIndicator } from '@nestjs/terminus';
 import { ConfigModule } from '@app/config';
-import { HealthModule } from '@app/http';
+import { HealthModule, ServiceAuthModule } from '@app/http';
 import { KafkaHealthIndicator, KafkaModule } from '@app/kafka';
 import { LoggerModule } from '@app/observability';
 import { MongoModule, WriteConcernHealthIndicator } from '@app/persistence';
@@ -14,6 +14,7 @@ import { ThreadsModule } from './threads/threads.module';
 
 @Module({
   imports: [
+    ServiceAuthModule,
     ConfigModule.forRoot(CommentsConfig),
     LoggerModule.forRoot('comments'),
     MongoModule.forRoot(),

@@ -21,6 +21,12 @@ export class GatewayConfig extends ServiceConfig {
   @MinLength(32, { message: 'JWT_SECRET must be at least 32 characters' })
   JWT_SECRET: string;
 
+  /** The longest lifetime of a reader's token (exp − iat, and exp − now): longer ones are refused. */
+  @IsInt()
+  @Min(60)
+  @Max(31_536_000)
+  JWT_MAX_TTL_SECONDS: number = 86_400;
+
   @IsOptional()
   @IsString()
   JWT_ISSUER?: string;

@@ -1,9 +1,11 @@
 import { ConfigError, loadConfig } from '@app/config';
 import { ModerationConfig } from './moderation.config';
 
+const SECRET = { SERVICE_AUTH_SECRET: 's'.repeat(32) };
+
 describe('ModerationConfig', () => {
   it('defaults to approving a fresh reader\'s clean comment, with the documented lists and thresholds', () => {
-    expect(loadConfig(ModerationConfig, {})).toMatchObject({
+    expect(loadConfig(ModerationConfig, SECRET)).toMatchObject({
       MODERATION_BANNED_WORDS: [],
       MODERATION_ENGLISH_PROFANITY: true,
       MODERATION_SUSPECT_WORDS: ['idiot', 'moron', 'stupid', 'liar'],
@@ -22,6 +24,7 @@ describe('ModerationConfig', () => {
 
   it('reads word lists and numbers from their text form', () => {
     const config = loadConfig(ModerationConfig, {
+      ...SECRET,
       MODERATION_BANNED_WORDS: 'scumbag, dirt bag',
       MODERATION_SUSPECT_WORDS: 'clown',
       MODERATION_ENGLISH_PROFANITY: 'false',
@@ -34,7 +37,7 @@ describe('ModerationConfig', () => {
   it('names every bad setting', () => {
     let error: unknown;
     try {
-      loadConfig(ModerationConfig, { MODERATION_BANNED_WORDS: 'ok,(evil|regex)', MODERATION_REPORT_THRESHOLD: '0', MODERATION_SHOUTING_RATIO: '2', MODERATION_CACHE_TTL_MS: '-1', MODERATION_CACHE_MAX_ENTRIES: '0', MODERATION_BATCH_LINGER_MS: '-1', MODERATION_BATCH_MAX: '0', MODERATION_SANCTIONS_REFRESH_MS: '-5' });
+      loadConfig(ModerationConfig, { ...SECRET, MODERATION_BANNED_WORDS: 'ok,(evil|regex)', MODERATION_REPORT_THRESHOLD: '0', MODERATION_SHOUTING_RATIO: '2', MODERATION_CACHE_TTL_MS: '-1', MODERATION_CACHE_MAX_ENTRIES: '0', MODERATION_BATCH_LINGER_MS: '-1', MODERATION_BATCH_MAX: '0', MODERATION_SANCTIONS_REFRESH_MS: '-5' });
     } catch (caught) {
       error = caught;
     }

@@ -5,25 +5,31 @@ class TestConfig extends DatabaseServiceConfig {
   override PORT: number = 3999;
 }
 
+const SECRET = { SERVICE_AUTH_SECRET: 's'.repeat(32) };
+
 describe('loadConfig', () => {
   it('applies defaults and converts values from their text form', () => {
-    const config = loadConfig(TestConfig, { MONGO_URL: 'mongodb://db:27017/x', KAFKA_BROKERS: 'a:9092, b:9093', KAFKA_PARTITIONS: '12' });
+    const config = loadConfig(TestConfig, { ...SECRET, MONGO_URL: 'mongodb://db:27017/x', KAFKA_BROKERS: 'a:9092, b:9093', KAFKA_PARTITIONS: '12' });
     expect(config).toMatchObject({ PORT: 3999, KAFKA_BROKERS: ['a:9092', 'b:9093'], KAFKA_PARTITIONS: 12, LOG_LEVEL: 'info', KAFKA_HANDLER_ATTEMPTS: 5 });
   });
 
   it('treats an empty variable as unset', () => {
-    expect(loadConfig(TestConfig, { MONGO_URL: 'mongodb://db/x', KAFKA_PARTITIONS: '' }).KAFKA_PARTITIONS).toBe(6);
+    expect(loadConfig(TestConfig, { ...SECRET, MONGO_URL: 'mongodb://db/x', KAFKA_PARTITIONS: '' }).KAFKA_PARTITIONS).toBe(6);
+  });
+
+  it('refuses to start without the service call secret', () => {
+    expect(() => loadConfig(TestConfig, { MONGO_URL: 'mongodb://db/x' })).toThrow(/SERVICE_AUTH_SECRET/);
   });
 
   it('lists every bad variable by name at once', () => {
     let error: unknown;
     try {
-      loadConfig(TestConfig, { MONGO_URL: 'postgres://nope', PORT: '70000', KAFKA_BROKERS: 'no-port', LOG_LEVEL: 'loud' });
+      loadConfig(TestConfig, { MONGO_URL: 'postgres://nope', PORT: '70000', KAFKA_BROKERS: 'no-port', LOG_LEVEL: 'loud', SERVICE_AUTH_SECRET: 'short' });
     } catch (caught) {
       error = caught;
     }
     expect(error).toBeInstanceOf(ConfigError);
     const problems = (error as ConfigError).problems.join('\n');
-    for (const name of ['MONGO_URL', 'PORT', 'KAFKA_BROKERS', 'LOG_LEVEL']) expect(problems).toContain(name);
+    for (const name of ['MONGO_URL', 'PORT', 'KAFKA_BROKERS', 'LOG_LEVEL', 'SERVICE_AUTH_SECRET']) expect(problems).toContain(name);
   });
 });

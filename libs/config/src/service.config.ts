@@ -1,4 +1,4 @@
-import { ArrayNotEmpty, IsIn, IsInt, IsOptional, IsString, Matches, Max, Min } from 'class-validator';
+import { ArrayNotEmpty, IsIn, IsInt, IsOptional, IsString, Matches, Max, Min, MinLength } from 'class-validator';
 import { EnvList } from './load-config';
 
 /** What every HTTP process needs: where it listens and how it logs. */
@@ -21,6 +21,14 @@ export class BaseConfig {
 
 /** A service on the event bus. */
 export class ServiceConfig extends BaseConfig {
+  /**
+   * HS256 key the gateway signs each call to a service with and the services verify (see
+   * libs/http service-auth.ts). Required, the same in all four, and not the readers' JWT_SECRET.
+   */
+  @IsString()
+  @MinLength(32, { message: 'SERVICE_AUTH_SECRET must be at least 32 characters' })
+  SERVICE_AUTH_SECRET: string;
+
   @EnvList()
   @ArrayNotEmpty()
   @Matches(/^[^:\s]+:\d+$/, { each: true, message: 'KAFKA_BROKERS must be host:port[,host:port…]' })

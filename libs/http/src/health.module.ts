@@ -2,6 +2,7 @@ import { Controller, DynamicModule, Get, Inject, Module, ModuleMetadata } from '
 import { ApiExcludeController } from '@nestjs/swagger';
 import { MetricsController } from './metrics.controller';
 import { Public } from './public.decorator';
+import { Unsigned } from './service-auth';
 import { HealthCheck, HealthCheckService, HealthIndicatorFunction, TerminusModule } from '@nestjs/terminus';
 
 const READINESS_CHECKS = Symbol('READINESS_CHECKS');
@@ -9,6 +10,7 @@ const READINESS_CHECKS = Symbol('READINESS_CHECKS');
 /** Liveness says the process answers; readiness says it can do its work (broker, database…). */
 @ApiExcludeController()
 @Public()
+@Unsigned()
 @Controller('health')
 class HealthController {
   constructor(

@@ -1,4 +1,5 @@
-export * from './actor-headers';
+export * from './service-auth';
+export * from './service-auth.guard';
 export * from './public.decorator';
 export * from './bootstrap';
 export * from './correlation.interceptor';

@@ -2,6 +2,7 @@ import { Controller, Get, Header } from '@nestjs/common';
 import { ApiExcludeController } from '@nestjs/swagger';
 import { metricsRegistry } from '@app/observability';
 import { Public } from './public.decorator';
+import { Unsigned } from './service-auth';
 
 /**
  * Prometheus' scrape endpoint. Like /health it is for the operators' network: the gateway's
@@ -9,6 +10,7 @@ import { Public } from './public.decorator';
  */
 @ApiExcludeController()
 @Public()
+@Unsigned()
 @Controller('metrics')
 export class MetricsController {
   @Get()

@@ -46,6 +46,9 @@ export const badTokens = (secret: string, expect: { issuer?: string; audience?: 
     noRoles: jwt.sign({ ...claims, roles: [] }, secret, { algorithm: 'HS256', ...iss, ...aud }),
     unknownRole: jwt.sign({ ...claims, roles: ['superuser'] }, secret, { algorithm: 'HS256', ...iss, ...aud }),
     noSubject: jwt.sign({ name: 'U', roles: ['admin'] }, secret, { algorithm: 'HS256', ...iss, ...aud }),
+    // Valid in every other way, but it would never expire, or lives longer than the gateway's bound (24 h by default).
+    noExpiry: jwt.sign(claims, secret, { algorithm: 'HS256', ...iss, ...aud }),
+    tooLong: jwt.sign(claims, secret, { algorithm: 'HS256', expiresIn: 30 * 86_400, ...iss, ...aud }),
   };
 };
 
@@ -58,9 +61,9 @@ export type BadTokenKind = keyof ReturnType<typeof badTokens>;
 export const issuerAudienceTokens = (secret: string, expect: { issuer: string; audience: string }) => {
   const claims = { sub: 'u', name: 'U', roles: ['admin'] };
   return {
-    wrongIssuer: jwt.sign(claims, secret, { algorithm: 'HS256', issuer: 'https://evil.example', audience: expect.audience }),
-    wrongAudience: jwt.sign(claims, secret, { algorithm: 'HS256', issuer: expect.issuer, audience: 'another-app' }),
-    noIssuerNoAudience: jwt.sign(claims, secret, { algorithm: 'HS256' }),
+    wrongIssuer: jwt.sign(claims, secret, { algorithm: 'HS256', expiresIn: 3600, issuer: 'https://evil.example', audience: expect.audience }),
+    wrongAudience: jwt.sign(claims, secret, { algorithm: 'HS256', expiresIn: 3600, issuer: expect.issuer, audience: 'another-app' }),
+    noIssuerNoAudience: jwt.sign(claims, secret, { algorithm: 'HS256', expiresIn: 3600 }),
   };
 };
 

@@ -1,6 +1,6 @@
 import { Body, Controller, Get, HttpCode, Param, ParseUUIDPipe, Post, Query } from '@nestjs/common';
 import { Actor, ImportCommentsInput, ListCommentsQuery } from '@app/contracts';
-import { ActingUser } from '@app/http';
+import { ActingUser, Roles } from '@app/http';
 import { CommentsService } from './comments.service';
 
 /** The comments service's own API for comments, reached only through the gateway (which checks roles). */
@@ -14,6 +14,7 @@ export class CommentsController {
   }
 
   @Post('import')
+  @Roles('admin')
   @HttpCode(200)
   import(@Param('articleId', ParseUUIDPipe) articleId: string, @Body() input: ImportCommentsInput, @ActingUser() actor: Actor) {
     return this.comments.import(articleId, input, actor);

@@ -1,6 +1,6 @@
 import { Body, Controller, Delete, Get, Headers, HttpCode, Param, ParseUUIDPipe, Patch, Post } from '@nestjs/common';
 import { Actor, DomainError, EditCommentInput, SubmitCommentInput } from '@app/contracts';
-import { ActingUser, actorFromHeaders } from '@app/http';
+import { ActingUser, OptionalActingUser, Roles } from '@app/http';
 import { PostingService } from './posting.service';
 
 const IDEMPOTENCY_KEY = /^[\x21-\x7E]{1,200}$/;
@@ -11,6 +11,7 @@ export class PostingController {
   constructor(private readonly posting: PostingService) {}
 
   @Post('threads/:articleId/comments')
+  @Roles('reader', 'moderator', 'editor')
   @HttpCode(202)
   submit(
     @Param('articleId', ParseUUIDPipe) articleId: string,
@@ -25,16 +26,18 @@ export class PostingController {
   }
 
   @Get('comments/:id')
-  view(@Param('id', ParseUUIDPipe) id: string, @Headers() headers: Record<string, unknown>) {
-    return this.posting.view(id, actorFromHeaders(headers));
+  view(@Param('id', ParseUUIDPipe) id: string, @OptionalActingUser() actor: Actor | undefined) {
+    return this.posting.view(id, actor);
   }
 
   @Patch('comments/:id')
+  @Roles('reader', 'moderator', 'editor')
   edit(@Param('id', ParseUUIDPipe) id: string, @Body() input: EditCommentInput, @ActingUser() actor: Actor) {
     return this.posting.edit(id, input, actor);
   }
 
   @Delete('comments/:id')
+  @Roles('reader', 'moderator', 'editor')
   @HttpCode(204)
   remove(@Param('id', ParseUUIDPipe) id: string, @ActingUser() actor: Actor) {
     return this.posting.remove(id, actor);

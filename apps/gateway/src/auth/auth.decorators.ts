@@ -1,11 +1,8 @@
-import { createParamDecorator, ExecutionContext, SetMetadata } from '@nestjs/common';
-import { Actor, Role } from '@app/contracts';
+import { createParamDecorator, ExecutionContext } from '@nestjs/common';
+import { Actor } from '@app/contracts';
 
-export { Public, PUBLIC_ROUTE } from '@app/http';
-export const REQUIRED_ROLES = 'auth:roles';
-
-/** The caller needs one of these roles (admin always qualifies). */
-export const Roles = (...roles: Role[]) => SetMetadata(REQUIRED_ROLES, roles);
+// One Roles decorator for the gateway and the services behind it, which check it again.
+export { Public, PUBLIC_ROUTE, REQUIRED_ROLES, Roles } from '@app/http';
 
 /** The authenticated caller, or undefined on a public route called without a token. */
 export const CurrentUser = createParamDecorator(

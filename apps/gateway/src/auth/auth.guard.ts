@@ -2,10 +2,13 @@ import { CanActivate, ExecutionContext, Injectable } from '@nestjs/common';
 import { Reflector } from '@nestjs/core';
 import { JwtService } from '@nestjs/jwt';
 import { Actor, DomainError, ROLES, Role } from '@app/contracts';
+import { hasRole } from '@app/http';
 import { GatewayConfig } from '../gateway.config';
 import { PUBLIC_ROUTE, REQUIRED_ROLES } from './auth.decorators';
 
 interface Claims {
+  exp?: unknown;
+  iat?: unknown;
   sub?: unknown;
   name?: unknown;
   roles?: unknown;
@@ -16,6 +19,7 @@ const unauthenticated = (message: string) => new DomainError('unauthenticated', 
 /**
  * Every route needs a valid bearer token from the news site's login (HS256 only: `alg: none`
  * and other algorithms are refused), unless marked @Public. @Roles then narrows who may call.
+ * A token must expire, within JWT_MAX_TTL_SECONDS: a leaked one is not a key for ever.
  */
 @Injectable()
 export class AuthGuard implements CanActivate {
@@ -37,7 +41,7 @@ export class AuthGuard implements CanActivate {
     }
     request.user = await this.verify(header);
     const required = this.reflector.getAllAndOverride<Role[]>(REQUIRED_ROLES, targets);
-    if (required?.length && !request.user.roles.some((role) => role === 'admin' || required.includes(role))) {
+    if (!hasRole(request.user.roles, required)) {
       throw new DomainError('forbidden', 'forbidden', `this route needs the role ${required.join(' or ')}`);
     }
     return true;
@@ -56,6 +60,14 @@ export class AuthGuard implements CanActivate {
     } catch (error) {
       const expired = (error as Error).name === 'TokenExpiredError';
       throw unauthenticated(expired ? 'the token has expired' : 'the token is not valid');
+    }
+    // jsonwebtoken checks `exp` only when present; a token without one would never expire.
+    if (typeof claims.exp !== 'number') throw unauthenticated('the token has no expiry (exp)');
+    const now = Math.floor(Date.now() / 1000);
+    const max = this.config.JWT_MAX_TTL_SECONDS;
+    // Both bounds: an `iat` written late must not hide an `exp` far away.
+    if (claims.exp - now > max || (typeof claims.iat === 'number' && claims.exp - claims.iat > max)) {
+      throw unauthenticated(`the token lives longer than ${max} seconds`);
     }
     const roles = Array.isArray(claims.roles) ? claims.roles.filter((r): r is Role => (ROLES as readonly unknown[]).includes(r)) : [];
     if (typeof claims.sub !== 'string' || !claims.sub || typeof claims.name !== 'string' || !claims.name.trim() || !roles.length) {

@@ -5,7 +5,7 @@ import { CurrentUser, Roles } from '../auth/auth.decorators';
 import { UpstreamClient } from '../upstream/upstream.client';
 import { UserIdPipe } from './user-id.pipe';
 
-const uuid = new ParseUUIDPipe();
+const uuid = new ParseUUIDPipe({ version: '4' });
 
 /**
  * The moderators' desk: the queue, decisions, the audit trail and sanctions. Moderators (and

@@ -24,7 +24,7 @@ export class ReportsController {
   @ApiResponse({ status: 201, description: '{ commentId, reports }: the number of readers who reported it' })
   @ApiResponse({ status: 409, description: 'already_reported, or comment_not_visible' })
   @ApiResponse({ status: 429, description: 'rate_limited: the same per-reader and per-address limits as posting (Retry-After)' })
-  report(@Param('id', new ParseUUIDPipe()) commentId: string, @Body() input: ReportInput, @CurrentUser() actor: Actor) {
+  report(@Param('id', new ParseUUIDPipe({ version: '4' })) commentId: string, @Body() input: ReportInput, @CurrentUser() actor: Actor) {
     return this.upstream.call('moderation', { method: 'POST', path: `/comments/${commentId}/reports`, body: input, actor });
   }
 }

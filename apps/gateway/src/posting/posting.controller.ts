@@ -5,7 +5,7 @@ import { CurrentUser, Public, Roles } from '../auth/auth.decorators';
 import { RateLimited } from '../rate-limit/rate-limit.guard';
 import { UpstreamClient } from '../upstream/upstream.client';
 
-const id = new ParseUUIDPipe();
+const id = new ParseUUIDPipe({ version: '4' });
 
 /** Readers post, edit and delete their comments; the verdict follows by events. */
 @ApiTags('comments')

@@ -2,7 +2,7 @@ import { ExecutionContext, Injectable, SetMetadata } from '@nestjs/common';
 import { ThrottlerGuard, ThrottlerLimitDetail } from '@nestjs/throttler';
 import { Actor, DomainError } from '@app/contracts';
 
-const RATE_LIMITED = 'rate-limit:on';
+export const RATE_LIMITED = 'rate-limit:on';
 
 /** Routes that write on a reader's behalf (posting, reporting) are limited; reads are not. */
 export const RateLimited = () => SetMetadata(RATE_LIMITED, true);

@@ -2,7 +2,7 @@ import { Injectable, Logger, OnApplicationShutdown } from '@nestjs/common';
 import { HealthIndicatorFunction, HealthIndicatorService } from '@nestjs/terminus';
 import { Dispatcher, Pool } from 'undici';
 import { Actor, DomainError, ErrorBody } from '@app/contracts';
-import { actorToHeaders, UpstreamError } from '@app/http';
+import { serviceAuthHeaders, UpstreamError } from '@app/http';
 import { CORRELATION_HEADER, currentCorrelation } from '@app/observability';
 import { GatewayConfig } from '../gateway.config';
 
@@ -55,10 +55,12 @@ export class UpstreamClient implements OnApplicationShutdown {
   }
 
   private async send(upstream: Upstream, request: UpstreamRequest): Promise<string> {
+    const path = request.path + queryString(request.query);
     const headers: Record<string, string> = {
       ...request.headers,
       accept: 'application/json',
-      ...(request.actor ? actorToHeaders(request.actor) : {}),
+      // Every call is signed, anonymous ones too: the services answer nothing unsigned.
+      ...serviceAuthHeaders(this.config.SERVICE_AUTH_SECRET, request.method, path, request.actor),
     };
     const correlationId = currentCorrelation()?.correlationId;
     if (correlationId) headers[CORRELATION_HEADER] = correlationId;
@@ -67,7 +69,7 @@ export class UpstreamClient implements OnApplicationShutdown {
     try {
       response = await this.pools[upstream].request({
         method: request.method,
-        path: request.path + queryString(request.query),
+        path,
         headers,
         body: request.body === undefined ? undefined : JSON.stringify(request.body),
         headersTimeout: this.config.UPSTREAM_TIMEOUT_MS,

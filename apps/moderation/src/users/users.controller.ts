@@ -1,11 +1,12 @@
 import { Body, Controller, Delete, Get, HttpCode, Param, ParseUUIDPipe, Post } from '@nestjs/common';
 import { Actor, SanctionInput } from '@app/contracts';
-import { ActingUser } from '@app/http';
+import { ActingUser, Roles } from '@app/http';
 import { CasesService } from '../cases/cases.service';
 import { SanctionsService } from '../sanctions/sanctions.service';
 import { UserIdPipe } from './user-id.pipe';
 
 /** A reader as moderators see them: their record and their sanctions. Reached only through the gateway. */
+@Roles('moderator')
 @Controller('users')
 export class UsersController {
   constructor(
