@@ -1,4 +1,4 @@
-import { collectDefaultMetrics, Counter, Histogram, register, Registry } from 'prom-client';
+import { collectDefaultMetrics, Counter, Gauge, Histogram, register, Registry } from 'prom-client';
 
 /**
  * The process's Prometheus metrics (prom-client's default registry), served at GET /metrics by
@@ -91,3 +91,15 @@ export function instrumentMongoClient(client: MonitoredClient): void {
   client.on('commandSucceeded', ended('ok'));
   client.on('commandFailed', ended('error'));
 }
+
+/**
+ * 1 for a topic of ours that exists with fewer replicas or a lower min.insync.replicas than
+ * configured (KAFKA_REPLICATION_FACTOR / KAFKA_MIN_INSYNC_REPLICAS), seen at start; 0 when it is as
+ * configured. Topics are a fixed, small set: a fine label.
+ */
+export const kafkaTopicUnderReplicated = new Gauge({
+  name: 'kafka_topic_under_replicated',
+  help: 'Topics found at start with fewer replicas or a lower min ISR than configured (1) or as configured (0)',
+  labelNames: ['topic'] as const,
+  registers: [metricsRegistry],
+});
