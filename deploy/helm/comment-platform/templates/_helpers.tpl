@@ -7,12 +7,17 @@
 {{- end -}}
 {{- end -}}
 
-{{- define "cp.labels" -}}
+{{/* Labels of every object but the instance (pod templates take that from cp.selector). */}}
+{{- define "cp.common" -}}
 app.kubernetes.io/part-of: {{ .Chart.Name }}
-app.kubernetes.io/instance: {{ .Release.Name }}
 app.kubernetes.io/managed-by: {{ .Release.Service }}
 helm.sh/chart: {{ printf "%s-%s" .Chart.Name .Chart.Version }}
 app.kubernetes.io/version: {{ .Chart.AppVersion | quote }}
+{{- end -}}
+
+{{- define "cp.labels" -}}
+{{ include "cp.common" . }}
+app.kubernetes.io/instance: {{ .Release.Name }}
 {{- end -}}
 
 {{/* Selector labels of one service; call with (dict "root" $ "name" $name). */}}
