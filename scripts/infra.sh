@@ -440,13 +440,16 @@ cmd_down() {
       die "pg_ctl stop failed; see $LOGS/postgresql.log"
     line postgresql "127.0.0.1:$PG_PORT" "stopped (pid $pid)"
   else not_ours postgresql "$PG_PORT"; fi
+  # All nodes at once: stopped one after another, the last ones would wait for a quorum (for
+  # their controlled shutdown) that has already gone.
   local i
   for ((i = 1; i <= KAFKA_BROKERS_COUNT; i++)); do
     kafka_node "$i"
-    if pid=$(kafka_pid); then stop_pid "$KAFKA_NAME" "$pid"; line "$KAFKA_NAME" "127.0.0.1:$KAFKA_PORT" "stopped (pid $pid)"
+    if pid=$(kafka_pid); then (stop_pid "$KAFKA_NAME" "$pid"; line "$KAFKA_NAME" "127.0.0.1:$KAFKA_PORT" "stopped (pid $pid)") &
     else not_ours "$KAFKA_NAME" "$KAFKA_PORT"; fi
-    rm -f "$RUN/$KAFKA_NAME.pid"
   done
+  wait
+  for ((i = 1; i <= KAFKA_BROKERS_COUNT; i++)); do kafka_node "$i"; rm -f "$RUN/$KAFKA_NAME.pid"; done
 }
 
 # stop_one COMPONENT [SIGNAL]: stop one component this script started (nothing else); "up" starts

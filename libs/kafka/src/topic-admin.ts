@@ -65,20 +65,36 @@ export class TopicAdmin implements OnModuleInit {
         }
       }
       await this.waitForLeaders(admin, topics);
-      await this.checkReplication(admin, topics);
+      // Topics created just now have the configured settings; only older ones can fall short.
+      await this.checkReplication(admin, topics.filter((topic) => existing.has(topic)));
     } finally {
       await admin.disconnect();
     }
   }
 
   /** Compares each topic's replicas and min.insync.replicas with the configured ones. */
-  private async checkReplication(admin: ReturnType<KafkaClient['admin']>, topics: string[]): Promise<void> {
+  private async checkReplication(admin: ReturnType<KafkaClient['admin']>, topics: string[], timeoutMs = 30_000): Promise<void> {
     const { KAFKA_REPLICATION_FACTOR: wantedFactor, KAFKA_MIN_INSYNC_REPLICAS: wantedIsr } = this.config;
-    const { topics: metadata } = await admin.fetchTopicMetadata({ topics });
-    const configs = await admin.describeConfigs({
-      includeSynonyms: false,
-      resources: topics.map((name) => ({ type: ConfigResourceTypes.TOPIC, name, configNames: ['min.insync.replicas'] })),
-    });
+    for (const topic of topics) kafkaTopicUnderReplicated.set({ topic }, 0);
+    if (!topics.length) return;
+    // A broker that has not caught up with the cluster's metadata yet answers "does not host this
+    // topic-partition" for a while: ask again, as waitForLeaders does.
+    const deadline = Date.now() + timeoutMs;
+    let metadata: Awaited<ReturnType<typeof admin.fetchTopicMetadata>>['topics'];
+    let configs: Awaited<ReturnType<typeof admin.describeConfigs>>;
+    for (;;) {
+      try {
+        metadata = (await admin.fetchTopicMetadata({ topics })).topics;
+        configs = await admin.describeConfigs({
+          includeSynonyms: false,
+          resources: topics.map((name) => ({ type: ConfigResourceTypes.TOPIC, name, configNames: ['min.insync.replicas'] })),
+        });
+        break;
+      } catch (error) {
+        if (Date.now() > deadline) throw error;
+        await new Promise((resolve) => setTimeout(resolve, 200));
+      }
+    }
     const isrOf = new Map(
       configs.resources.map((r) => [r.resourceName, Number(r.configEntries.find((e) => e.configName === 'min.insync.replicas')?.configValue)]),
     );
