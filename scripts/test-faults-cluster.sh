@@ -10,5 +10,8 @@ export FAULTS_BROKERS=3
 export FAULTS_INFRA_DIR=${FAULTS_INFRA_DIR:-$PWD/.infra/faults-cluster}
 export FAULTS_KAFKA_PORT=${FAULTS_KAFKA_PORT:-29292} FAULTS_KAFKA_CONTROLLER_PORT=${FAULTS_KAFKA_CONTROLLER_PORT:-29293}
 export FAULTS_MONGO_PORT=${FAULTS_MONGO_PORT:-29217} FAULTS_PG_PORT=${FAULTS_PG_PORT:-29232}
+# A restarted broker catches up on every replica before it says it started: on a loaded 2-core
+# machine that took over 90 s (infra.sh's default wait).
+export INFRA_TIMEOUT=${INFRA_TIMEOUT:-240} FAULTS_INFRA_TIMEOUT_MS=${FAULTS_INFRA_TIMEOUT_MS:-330000}
 bash scripts/ensure-deps.sh
 npx jest --ci -c test/faults/cluster.jest.config.js "$@"

@@ -32,7 +32,8 @@ export function infra(...args: string[]): string {
     env: { ...env, ...STACK_ENV },
     encoding: 'utf8',
     stdio: ['ignore', 'pipe', 'inherit'],
-    timeout: 180_000,
+    // A broker restarting on a loaded machine may take minutes (FAULTS_INFRA_TIMEOUT_MS).
+    timeout: Number(process.env.FAULTS_INFRA_TIMEOUT_MS ?? 180_000),
   });
 }
 
