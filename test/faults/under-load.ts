@@ -65,16 +65,25 @@ export class FaultRun {
     await load.settle();
 
     const reconcileFrom = Date.now();
-    let result: Reconciliation;
+    let result: Reconciliation | undefined;
     let pending = false;
     for (;;) {
-      result = await reconcile([...load.accepted.values()], load.approvedByModerator, [...stories, lifecycle], this.poison);
+      try {
+        result = await reconcile([...load.accepted.values()], load.approvedByModerator, [...stories, lifecycle], this.poison);
+      } catch (error) {
+        // A broker fault's aftermath (a leader election under way) fails the reading itself: read again.
+        if (Date.now() - reconcileFrom > 120_000) throw error;
+        console.log(`${scenario}: reading for the reconciliation failed (${(error as Error).message}); again`);
+        await sleep(2_000);
+        continue;
+      }
       const clean = !result.lost.length && !result.duplicated.length && !result.problems.length;
       if (clean || Date.now() - reconcileFrom > 120_000) break;
       if (!pending) console.log(`${scenario}: not reconciled yet: ${[...result.lost, ...result.duplicated, ...result.problems].slice(0, 5).join('; ')}`);
       pending = true;
       await sleep(2_000);
     }
+    if (!result) throw new Error(`${scenario}: no reconciliation`);
     this.rows.push({ scenario, accepted: result.accepted, lost: result.lost.length, duplicated: result.duplicated.length, recoverMs, reconcileMs: Date.now() - reconcileFrom });
     console.log(`${scenario}: ${result.accepted} accepted, ${load.approvedByModerator.size} approved by a moderator, ${load.transitions} thread transitions; recovered in ${recoverMs} ms`);
     if (result.lost.length || result.duplicated.length || result.problems.length) {
