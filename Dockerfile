@@ -9,7 +9,8 @@
 # Node does not reap orphaned children as PID 1, so run the container with an init
 # (`init: true` in docker-compose.yml, `docker run --init`), which forwards signals to node.
 
-ARG NODE_IMAGE=node:20-bookworm-slim
+# Node 24 LTS (Node 20 reached its end of life in April 2026; CI runs the unit specs on both).
+ARG NODE_IMAGE=node:24-bookworm-slim
 
 # ---- build: full install (dev dependencies: typescript, tsc-alias), compile to dist/ ------------
 FROM ${NODE_IMAGE} AS build

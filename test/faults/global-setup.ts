@@ -2,7 +2,7 @@ import { execFileSync } from 'node:child_process';
 import path from 'node:path';
 import { ROOT } from '../support/infrastructure';
 import { launchSystem, publishSystem } from '../support/services';
-import { infra, stackBrokers, stackMongo } from './stack';
+import { infra, STACK_ENV, stackBrokers, stackMongo } from './stack';
 
 /**
  * The fault suite's system: its private stack (stack.ts), a fresh build, and the four services
@@ -22,6 +22,10 @@ export default async function globalSetup(): Promise<void> {
       RATE_LIMIT_ADDRESS_PER_MINUTE: '100000',
       // A reader's retry must not be judged a repeat of the same text (bodies are unique anyway).
       MODERATION_REPEAT_WINDOW_SECONDS: '0',
+      // On the three-broker stack, topics as on a production cluster: 3 copies, 2 in sync.
+      ...(Number(STACK_ENV.KAFKA_BROKERS_COUNT) > 1
+        ? { KAFKA_REPLICATION_FACTOR: '3', KAFKA_MIN_INSYNC_REPLICAS: '2', KAFKA_REPLICATION_CHECK: 'refuse' }
+        : {}),
     },
   });
   publishSystem(sut);

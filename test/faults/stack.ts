@@ -14,7 +14,13 @@ export const STACK_ENV: Record<string, string> = {
   KAFKA_CONTROLLER_PORT: process.env.FAULTS_KAFKA_CONTROLLER_PORT ?? '19093',
   MONGO_PORT: process.env.FAULTS_MONGO_PORT ?? '37017',
   PG_PORT: process.env.FAULTS_PG_PORT ?? '55433',
+  // FAULTS_BROKERS=3: a three-broker cluster (scripts/test-faults-cluster.sh), brokers 2 ports apart.
+  KAFKA_BROKERS_COUNT: process.env.FAULTS_BROKERS ?? '1',
 };
+
+/** The stack's brokers: node i on KAFKA_PORT + 2(i-1), as scripts/infra.sh places them. */
+export const stackBrokerPorts = () =>
+  Array.from({ length: Number(STACK_ENV.KAFKA_BROKERS_COUNT) }, (_, i) => Number(STACK_ENV.KAFKA_PORT) + 2 * i);
 
 export type Component = 'kafka' | 'postgresql' | 'ferretdb';
 
@@ -26,9 +32,10 @@ export function infra(...args: string[]): string {
     env: { ...env, ...STACK_ENV },
     encoding: 'utf8',
     stdio: ['ignore', 'pipe', 'inherit'],
-    timeout: 180_000,
+    // A broker restarting on a loaded machine may take minutes (FAULTS_INFRA_TIMEOUT_MS).
+    timeout: Number(process.env.FAULTS_INFRA_TIMEOUT_MS ?? 180_000),
   });
 }
 
-export const stackBrokers = () => `127.0.0.1:${STACK_ENV.KAFKA_PORT}`;
+export const stackBrokers = () => stackBrokerPorts().map((port) => `127.0.0.1:${port}`).join(',');
 export const stackMongo = () => `mongodb://127.0.0.1:${STACK_ENV.MONGO_PORT}`;

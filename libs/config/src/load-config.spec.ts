@@ -32,4 +32,16 @@ describe('loadConfig', () => {
     const problems = (error as ConfigError).problems.join('\n');
     for (const name of ['MONGO_URL', 'PORT', 'KAFKA_BROKERS', 'LOG_LEVEL', 'SERVICE_AUTH_SECRET']) expect(problems).toContain(name);
   });
+
+  it('takes a replication factor and min ISR, and refuses a min ISR above the factor', () => {
+    expect(loadConfig(TestConfig, { MONGO_URL: 'mongodb://db/x' })).toMatchObject({ KAFKA_REPLICATION_FACTOR: 1, KAFKA_MIN_INSYNC_REPLICAS: 1, KAFKA_REPLICATION_CHECK: 'warn' });
+    expect(loadConfig(TestConfig, { MONGO_URL: 'mongodb://db/x', KAFKA_REPLICATION_FACTOR: '3', KAFKA_MIN_INSYNC_REPLICAS: '2' })).toMatchObject({
+      KAFKA_REPLICATION_FACTOR: 3,
+      KAFKA_MIN_INSYNC_REPLICAS: 2,
+    });
+    expect(() => loadConfig(TestConfig, { MONGO_URL: 'mongodb://db/x', KAFKA_REPLICATION_FACTOR: '2', KAFKA_MIN_INSYNC_REPLICAS: '3' })).toThrow(
+      /KAFKA_MIN_INSYNC_REPLICAS: KAFKA_MIN_INSYNC_REPLICAS must not exceed KAFKA_REPLICATION_FACTOR/,
+    );
+    expect(() => loadConfig(TestConfig, { MONGO_URL: 'mongodb://db/x', KAFKA_REPLICATION_CHECK: 'ignore' })).toThrow(/KAFKA_REPLICATION_CHECK/);
+  });
 });

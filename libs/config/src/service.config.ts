@@ -1,5 +1,30 @@
-import { ArrayNotEmpty, IsIn, IsInt, IsOptional, IsString, Matches, Max, Min, MinLength } from 'class-validator';
+import {
+  ArrayNotEmpty,
+  IsIn,
+  IsInt,
+  IsOptional,
+  IsString,
+  Matches,
+  Max,
+  Min,
+  MinLength,
+  Validate,
+  ValidationArguments,
+  ValidatorConstraint,
+  ValidatorConstraintInterface,
+} from 'class-validator';
 import { EnvList } from './load-config';
+
+/** min.insync.replicas above the replication factor would make every acks -1 write fail. */
+@ValidatorConstraint({ name: 'notAboveReplicationFactor' })
+class NotAboveReplicationFactor implements ValidatorConstraintInterface {
+  validate(value: number, args: ValidationArguments): boolean {
+    return value <= (args.object as ServiceConfig).KAFKA_REPLICATION_FACTOR;
+  }
+  defaultMessage(): string {
+    return 'KAFKA_MIN_INSYNC_REPLICAS must not exceed KAFKA_REPLICATION_FACTOR';
+  }
+}
 
 /** What every HTTP process needs: where it listens and how it logs. */
 export class BaseConfig {
@@ -51,6 +76,32 @@ export class ServiceConfig extends BaseConfig {
   @Min(1)
   @Max(1000)
   KAFKA_PARTITIONS: number = 6;
+
+  /**
+   * Copies of each partition when this service creates a topic. 1 for the one local broker; a
+   * cluster sets 3, so `acks: -1` waits for copies on other brokers and a broker can be lost.
+   */
+  @IsInt()
+  @Min(1)
+  @Max(10)
+  KAFKA_REPLICATION_FACTOR: number = 1;
+
+  /**
+   * `min.insync.replicas` of the topics created: with acks -1 a write is refused, not silently
+   * kept on fewer copies, while fewer replicas are in sync. At most KAFKA_REPLICATION_FACTOR.
+   */
+  @IsInt()
+  @Min(1)
+  @Max(10)
+  @Validate(NotAboveReplicationFactor)
+  KAFKA_MIN_INSYNC_REPLICAS: number = 1;
+
+  /**
+   * What to do at start when a topic already exists with fewer replicas (or a lower min ISR) than
+   * configured: `warn` (log and the kafka_topic_under_replicated metric) or `refuse` to start.
+   */
+  @IsIn(['warn', 'refuse'])
+  KAFKA_REPLICATION_CHECK: 'warn' | 'refuse' = 'warn';
 
   /**
    * Events a consumer handles side by side within a fetched batch (never two of one ordering

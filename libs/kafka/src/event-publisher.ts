@@ -19,7 +19,18 @@ export class EventPublisher implements OnModuleInit, OnApplicationShutdown {
     private readonly topics: TopicAdmin,
     private readonly config: ServiceConfig,
   ) {
-    this.producer = kafka.producer({ allowAutoTopicCreation: false, createPartitioner: Partitioners.DefaultPartitioner });
+    // Idempotent: the broker drops a retried batch it already has and refuses one out of order, so
+    // a send retried after a lost response or a leader change neither repeats nor reorders a
+    // story's events. It needs acks -1 (every send below) and one request in flight per broker.
+    // Retries stay bounded (kafkajs would retry forever): a send that still fails is left to the
+    // outbox poller, and consumers drop the rare repeat by event id.
+    this.producer = kafka.producer({
+      allowAutoTopicCreation: false,
+      createPartitioner: Partitioners.DefaultPartitioner,
+      idempotent: true,
+      maxInFlightRequests: 1,
+      retry: { initialRetryTime: 100, retries: 10 },
+    });
   }
 
   async onModuleInit(): Promise<void> {

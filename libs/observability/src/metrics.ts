@@ -113,3 +113,15 @@ export const deadLetterDepth = new Gauge({
   labelNames: ['group'] as const,
   registers: [metricsRegistry],
 });
+
+/**
+ * 1 for a topic of ours that exists with fewer replicas or a lower min.insync.replicas than
+ * configured (KAFKA_REPLICATION_FACTOR / KAFKA_MIN_INSYNC_REPLICAS), seen at start; 0 when it is as
+ * configured. Topics are a fixed, small set: a fine label.
+ */
+export const kafkaTopicUnderReplicated = new Gauge({
+  name: 'kafka_topic_under_replicated',
+  help: 'Topics found at start with fewer replicas or a lower min ISR than configured (1) or as configured (0)',
+  labelNames: ['topic'] as const,
+  registers: [metricsRegistry],
+});
