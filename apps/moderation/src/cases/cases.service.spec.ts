@@ -3,6 +3,8 @@ import { Actor, CommentSubmittedPayload, DomainError, EventEnvelope, QueueQuery 
 import { OutboxRelay } from '@app/kafka';
 import { ModerationConfig } from '../moderation.config';
 import { ruleSettingsFrom } from '../rules/rule-settings';
+import { ScoringService } from '../scoring/scoring.service';
+import { scorersFrom, scoringSettingsFrom } from '../scoring/scoring.settings';
 import { SanctionView } from '../sanctions/sanction.rules';
 import { SanctionsService } from '../sanctions/sanctions.service';
 import { StoriesService } from '../stories/stories.service';
@@ -132,6 +134,7 @@ function setup(overrides: Partial<ModerationConfig> = {}) {
     settings,
     ruleSettingsFrom(settings),
     relay as unknown as OutboxRelay,
+    new ScoringService(scorersFrom(settings), scoringSettingsFrom(settings)),
   );
   service.storyWaitMs = 0;
   const story = (preModeration = false) => {

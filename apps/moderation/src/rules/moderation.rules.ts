@@ -15,6 +15,8 @@ export const RULES = [
   'story_premoderation',
   'author_premoderation',
   'new_commenter',
+  /** The scorers' thresholds (scoring/scoring.rules.ts), after the rules above. */
+  'scores',
 ] as const;
 export type RuleName = (typeof RULES)[number] | 'clean';
 
