@@ -73,6 +73,7 @@ export const NEWS = [
 
 /** Sensitive or mild: held for a human, never rejected. */
 export const SENSITIVE = [
+  'daterape', 'g-spot', 's&m', '2g1c', '2 girls 1 cup',
   'chink', 'dyke',
   'bareback', 'barely legal', 'barenaked', 'bastinado', 'beastial', 'beastiality', 'bestial', 'bestiality',
   'big black', 'big breasts', 'bollock', 'bollocks', 'bollok', 'bondage', 'boner', 'booty call', 'breasts', 'bugger',
