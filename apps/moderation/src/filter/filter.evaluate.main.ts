@@ -3,7 +3,8 @@
 import { evaluate } from './filter.classifier';
 import { generatedCorpus } from './filter.corpus';
 
-const size = Number(process.argv[2] ?? 4_000);
+// argv: node, scripts/ts-run.js, this file, [size]
+const size = Number(process.argv[3] ?? 4_000);
 const result = evaluate(generatedCorpus(size), [0.5, 0.7, 0.9, 0.99]);
 console.log(`generated corpus: ${size} comments, trained on ${result.train}, tested on ${result.test} held out`);
 console.log('| threshold | precision | recall | flagged |');
