@@ -1,9 +1,20 @@
-import { IsBoolean, IsInt, IsNumber, IsOptional, Matches, Max, Min } from 'class-validator';
+import { IsBoolean, IsIn, IsInt, IsNumber, IsOptional, IsString, IsUrl, Length, Matches, Max, Min, ValidateBy, ValidationArguments } from 'class-validator';
 import { DatabaseServiceConfig, EnvBoolean, EnvList } from '@app/config';
 
 /** Letters, digits, spaces, apostrophes and hyphens: what a listed word may be written with. */
 const WORD = /^[\p{L}\d' -]{1,100}$/u;
 const WORD_MESSAGE = (name: string) => `${name} must be a comma-separated list of words (letters, digits, spaces, ' and -; at most 100 characters each)`;
+
+/** A reject threshold below its hold threshold would reject what it should hold. */
+const NotBelow = (other: string) =>
+  ValidateBy({
+    name: 'notBelow',
+    validator: {
+      validate: (value: unknown, args?: ValidationArguments) => typeof value === 'number' && value >= Number((args?.object as Record<string, unknown>)[other]),
+      defaultMessage: (args?: ValidationArguments) => `${args?.property} must be at least ${other}`,
+    },
+  });
+const URL_OPTIONS = { require_tld: false, require_protocol: true, protocols: ['http', 'https'] };
 
 /**
  * The moderation service's settings. The rules (see docs/moderation.md) read their thresholds
@@ -128,4 +139,86 @@ export class ModerationConfig extends DatabaseServiceConfig {
   @Min(0)
   @Max(60_000)
   MODERATION_SANCTIONS_REFRESH_MS: number = 1_000;
+
+  // Scorers (docs/moderation.md, "Scorers"): each is off unless its endpoint and key are set.
+
+  /** Perspective's comments:analyze URL, e.g. https://commentanalyzer.googleapis.com/v1alpha1/comments:analyze. */
+  @IsOptional()
+  @IsUrl(URL_OPTIONS)
+  MODERATION_PERSPECTIVE_URL?: string;
+
+  @IsOptional()
+  @IsString()
+  @Length(1, 500)
+  MODERATION_PERSPECTIVE_KEY?: string;
+
+  /** Toxicity at or above which a comment is held. */
+  @IsNumber()
+  @Min(0)
+  @Max(1)
+  MODERATION_PERSPECTIVE_HOLD: number = 0.7;
+
+  /** Toxicity at or above which a comment is rejected (≥ the hold threshold; above 1 never rejects). */
+  @IsNumber()
+  @Max(1.01)
+  @NotBelow('MODERATION_PERSPECTIVE_HOLD')
+  MODERATION_PERSPECTIVE_REJECT: number = 0.9;
+
+  /** Akismet's comment-check URL, e.g. https://rest.akismet.com/1.1/comment-check. */
+  @IsOptional()
+  @IsUrl(URL_OPTIONS)
+  MODERATION_AKISMET_URL?: string;
+
+  @IsOptional()
+  @IsString()
+  @Length(1, 500)
+  MODERATION_AKISMET_KEY?: string;
+
+  /** The site's front page, sent as Akismet's "blog" (required by Akismet). */
+  @IsUrl(URL_OPTIONS)
+  MODERATION_AKISMET_BLOG: string = 'http://localhost:3000/';
+
+  /** Marks calls as tests (is_test), so they do not train Akismet: for staging. */
+  @EnvBoolean()
+  @IsBoolean()
+  MODERATION_AKISMET_TEST: boolean = false;
+
+  /** Akismet says "true" as 0.9 and "true" with X-akismet-pro-tip: discard as 1: spam is held, blatant spam rejected. */
+  @IsNumber()
+  @Min(0)
+  @Max(1)
+  MODERATION_AKISMET_HOLD: number = 0.5;
+
+  @IsNumber()
+  @Max(1.01)
+  @NotBelow('MODERATION_AKISMET_HOLD')
+  MODERATION_AKISMET_REJECT: number = 0.95;
+
+  /** Each scorer call's deadline (ms); past it the scorer gave no score. */
+  @IsInt()
+  @Min(10)
+  @Max(10_000)
+  MODERATION_SCORER_DEADLINE_MS: number = 300;
+
+  /** What a scorer that gave no score (timeout, error, 429, open circuit) means: hold the comment for a human, or skip that scorer. */
+  @IsIn(['hold', 'skip'])
+  MODERATION_SCORER_FALLBACK: 'hold' | 'skip' = 'hold';
+
+  /** Share of failed calls (%) that opens a scorer's circuit breaker (then it fails at once, without calling). */
+  @IsInt()
+  @Min(1)
+  @Max(100)
+  MODERATION_SCORER_BREAKER_ERROR_PERCENT: number = 50;
+
+  /** How long an open breaker waits (ms) before letting one trial call through. */
+  @IsInt()
+  @Min(100)
+  @Max(600_000)
+  MODERATION_SCORER_BREAKER_RESET_MS: number = 30_000;
+
+  /** Calls in the breaker's window before it may open. */
+  @IsInt()
+  @Min(1)
+  @Max(10_000)
+  MODERATION_SCORER_BREAKER_VOLUME: number = 10;
 }

@@ -4,6 +4,7 @@ import { EventPublisher, OutboxRelay } from '@app/kafka';
 import { ModerationConfig } from '../moderation.config';
 import { RULE_SETTINGS, ruleSettingsFrom } from '../rules/rule-settings';
 import { SanctionsModule } from '../sanctions/sanctions.module';
+import { ScoringModule } from '../scoring/scoring.module';
 import { StoriesModule } from '../stories/stories.module';
 import { CASE_ENTRY_MODEL, CASE_MODEL, CaseEntrySchema, CaseSchema } from './case.schema';
 import { CasesConsumer } from './cases.consumer';
@@ -19,6 +20,7 @@ import { CASES_OUTBOX, CasesService } from './cases.service';
     ]),
     StoriesModule,
     SanctionsModule,
+    ScoringModule,
   ],
   controllers: [CasesController, CasesConsumer],
   providers: [

@@ -3,6 +3,8 @@ import { Actor, CommentSubmittedPayload, DomainError, EventEnvelope, QueueQuery 
 import { EventPublisher, OutboxRelay } from '@app/kafka';
 import { ModerationConfig } from '../moderation.config';
 import { ruleSettingsFrom } from '../rules/rule-settings';
+import { ScoringService } from '../scoring/scoring.service';
+import { scorersFrom, scoringSettingsFrom } from '../scoring/scoring.settings';
 import { SanctionView } from '../sanctions/sanction.rules';
 import { SanctionsService } from '../sanctions/sanctions.service';
 import { StoriesService } from '../stories/stories.service';
@@ -134,6 +136,7 @@ function setup(overrides: Partial<ModerationConfig> = {}) {
     ruleSettingsFrom(settings),
     relay as unknown as OutboxRelay,
     { publishTogether: async (events: EventEnvelope<unknown>[]) => void published.push(...events) } as unknown as EventPublisher,
+    new ScoringService(scorersFrom(settings), scoringSettingsFrom(settings)),
   );
   service.storyWaitMs = 0;
   const story = (preModeration = false) => {

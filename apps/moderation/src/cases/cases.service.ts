@@ -18,6 +18,8 @@ import { CommentUnderReview, review, RuleSettings } from '../rules/moderation.ru
 import { RULE_SETTINGS } from '../rules/rule-settings';
 import { describeSanction } from '../sanctions/sanction.rules';
 import { SanctionsService } from '../sanctions/sanctions.service';
+import { ScoringInput } from '../scoring/scorer';
+import { ScoringService } from '../scoring/scoring.service';
 import { StoriesService } from '../stories/stories.service';
 import { AuthorHistoryCache } from './author-history.cache';
 import { readAuthorHistory, RECENT_BODIES_LIMIT } from './author-history.rules';
@@ -28,6 +30,14 @@ import { alreadyDecided, busy, commentNotFound, invalidCursor, invalidRange, rev
 import { CasesRepository, emptyCounts, LatestEntry, StatusCounts } from './cases.repository';
 
 export const CASES_OUTBOX = Symbol('CASES_OUTBOX');
+
+const scoringInput = (s: CommentSubmittedPayload): ScoringInput => ({
+  commentId: s.commentId,
+  body: s.body,
+  author: { ...(s.author.id ? { id: s.author.id } : {}), name: s.author.name },
+  story: { id: s.articleId },
+  at: s.at,
+});
 
 /** A change the service is about to commit, with the events that announce it. */
 interface PlannedChange extends CaseChange {
@@ -80,6 +90,7 @@ export class CasesService {
     @Inject(RULE_SETTINGS) private readonly settings: RuleSettings,
     @Inject(CASES_OUTBOX) private readonly outbox: OutboxRelay,
     private readonly publisher: EventPublisher,
+    private readonly scoring: ScoringService,
   ) {
     this.authors = new AuthorHistoryCache({
       keep: RECENT_BODIES_LIMIT,
@@ -101,11 +112,14 @@ export class CasesService {
     // The rules' inputs are read while the case is: one round trip less per comment (a duplicate wastes them).
     const inputs = this.underReview(submission);
     inputs.catch(() => undefined);
+    // SCORERS (issue 15): scored alongside the reads, bounded by their deadline; never throws.
+    const scores = this.scoring.enabled ? this.scoring.score([scoringInput(submission)]) : undefined;
     await this.commit(
       submission.commentId,
       async (current) => {
         if (current && (current.revision >= submission.revision || current.status === 'deleted')) return null;
-        const verdict = review(await inputs, this.settings);
+        const rules = review(await inputs, this.settings);
+        const verdict = scores ? this.scoring.verdict(rules, (await scores)[0]!) : rules; // SCORERS: the one call site
         const change = reviewRevision(current, submission, verdict, new Date());
         return change && { ...change, events: [this.decidedEvent(change.state)] };
       },

@@ -3,7 +3,7 @@ import { WordMatcher } from './word-matcher';
 
 const settings: RuleSettings = {
   banned: new WordMatcher(['scumbag'], { includeEnglishProfanity: true }),
-  suspect: new WordMatcher(['moron']),
+  suspect: new WordMatcher(['moron'], { category: 'listed' }),
   newCommenterThreshold: 2,
   shoutingRatio: 0.7,
   junkRunLength: 10,
@@ -50,5 +50,19 @@ describe('review', () => {
   it('lets a few capitals and short shouts through', () => {
     expect(review(comment('WoW! You mean all of those wonderful firearms restrictions did nothing?'), settings).decision).toBe('approve');
     expect(review(comment('WOW!'), settings).decision).toBe('approve');
+  });
+});
+
+describe('review of the word categories', () => {
+  it.each([
+    ['a news word aimed at a person is held', 'you are a rapist', 'suspect_words', 'hold', 'aimed at a person'],
+    ['a sensitive word is held', 'a topless protest downtown', 'suspect_words', 'hold', 'sensitive'],
+    ['a slur is rejected', 'what a raghead', 'banned_words', 'reject', 'slur'],
+    ['a news word alone is approved', 'The rape trial starts Monday.', 'clean', 'approve', 'no rule objected'],
+    ['the suspect list is matched as whole words', 'The auxiliary police were familiar with the area.', 'clean', 'approve', 'no rule objected'],
+  ])('%s', (_name, body, rule, decision, evidence) => {
+    const verdict = review(comment(body), settings);
+    expect(verdict).toMatchObject({ rule, decision });
+    expect(verdict.evidence).toContain(evidence);
   });
 });

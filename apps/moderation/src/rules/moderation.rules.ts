@@ -1,4 +1,6 @@
-import { WordMatcher } from './word-matcher';
+import { WordCategory, WordMatcher } from './word-matcher';
+
+const REJECTS = new Set<WordCategory>(['obscenity', 'slur']);
 
 export type Decision = 'approve' | 'hold' | 'reject';
 
@@ -13,6 +15,8 @@ export const RULES = [
   'story_premoderation',
   'author_premoderation',
   'new_commenter',
+  /** The scorers' thresholds (scoring/scoring.rules.ts), after the rules above. */
+  'scores',
 ] as const;
 export type RuleName = (typeof RULES)[number] | 'clean';
 
@@ -58,16 +62,22 @@ const normalize = (text: string) => text.toLowerCase().replace(/\s+/g, ' ').trim
  * a comment no rule stops is approved. Every verdict names its rule and its evidence.
  */
 export function review(comment: CommentUnderReview, settings: RuleSettings): RuleVerdict {
+  // Obscenities and slurs reject; the list's sensitive words, and news words aimed at a person, hold below.
   const banned = settings.banned.find(comment.body);
-  if (banned) return { rule: 'banned_words', decision: 'reject', evidence: `banned word "${banned.word}" (written "${banned.found}")` };
+  if (banned && REJECTS.has(banned.category)) {
+    return { rule: 'banned_words', decision: 'reject', evidence: `banned word "${banned.word}" (written "${banned.found}"; ${banned.category})` };
+  }
 
   const text = normalize(comment.body);
   if (comment.author.recentBodies.some((body) => normalize(body) === text)) {
     return { rule: 'repeat', decision: 'reject', evidence: 'the same text was posted by the same reader moments ago' };
   }
 
-  const suspect = settings.suspect.find(comment.body);
-  if (suspect) return { rule: 'suspect_words', decision: 'hold', evidence: `suspect word "${suspect.word}" (written "${suspect.found}")` };
+  const suspect = settings.suspect.find(comment.body) ?? banned;
+  if (suspect) {
+    const why = suspect.category === 'listed' ? '' : `; ${suspect.category}${suspect.context ? `, ${suspect.context}` : ''}`;
+    return { rule: 'suspect_words', decision: 'hold', evidence: `suspect word "${suspect.word}" (written "${suspect.found}"${why})` };
+  }
 
   const link = LINK.exec(comment.body);
   if (link) return { rule: 'links', decision: 'hold', evidence: `contains a link: ${link[0].slice(0, 100)}` };

@@ -2,7 +2,7 @@ import { WordMatcher } from './word-matcher';
 
 describe('WordMatcher', () => {
   const banned = new WordMatcher(['scumbag'], { includeEnglishProfanity: true });
-  const suspect = new WordMatcher(['moron', 'idiot']);
+  const suspect = new WordMatcher(['moron', 'idiot'], { category: 'listed' });
 
   it.each([
     ['plain', 'what a scumbag'],
@@ -18,7 +18,7 @@ describe('WordMatcher', () => {
   });
 
   it('names the listed word and what was written', () => {
-    expect(suspect.find('you m0r0n')).toEqual({ word: 'moron', found: 'm0r0n' });
+    expect(suspect.find('you m0r0n')).toEqual({ word: 'moron', found: 'm0r0n', category: 'listed' });
     expect(suspect.find('you mmmorooon')?.word).toBe('moron');
   });
 
@@ -31,5 +31,44 @@ describe('WordMatcher', () => {
   ])('leaves clean text alone: %s', (text) => {
     expect(banned.find(text)).toBeUndefined();
     expect(suspect.find(text)).toBeUndefined();
+  });
+});
+
+describe('WordMatcher with the English list', () => {
+  const words = new WordMatcher([], { includeEnglishProfanity: true });
+
+  it.each([
+    'The hospital ran out of analgesics during the storm.',
+    'The rape trial of the former mayor starts Monday.',
+    'Alan Cumming was at the Bushnell last night.',
+    'A peculiar assortment of billiards tables.',
+    'Scunthorpe, Penistone and Shitterton voted first',
+    'Homo sapiens arrived later',
+    'cocked the rifle and buttered the toast',
+  ])('leaves words that contain or resemble a listed one alone: %s', (text) => {
+    expect(words.find(text)).toBeUndefined();
+  });
+
+  it.each([
+    ['look-alike Cyrillic letters', 'what a shіt', 'shit'],
+    ['full-width letters', 'Ｆｕｃｋ it', 'fuck'],
+    ['accents', 'fück it', 'fuck'],
+    ['an inflection', 'those bastards', 'bastard'],
+    ['a compound', 'what bullshit', 'shit'],
+    ['a phrase', 'a blow job', 'blowjob'],
+    ['dotted after an article', 'what a s.h.i.t story', 'shit'],
+    ['a name written in lower case', 'cumming soon', 'cumming'],
+  ])('finds %s', (_how, text, word) => {
+    expect(words.find(text)).toMatchObject({ word, category: 'obscenity' });
+  });
+
+  it('holds a news word only when it is aimed at a person', () => {
+    expect(words.find('The rapist was sentenced on Friday.')).toBeUndefined();
+    expect(words.find('you rapist')).toMatchObject({ word: 'rapist', category: 'news', context: 'aimed at a person ("you")' });
+  });
+
+  it('names slurs and sensitive words by their category, and prefers the stronger', () => {
+    expect(words.find('topless kike')).toMatchObject({ word: 'kike', category: 'slur' });
+    expect(words.find('a topless protest')).toMatchObject({ word: 'topless', category: 'sensitive' });
   });
 });
