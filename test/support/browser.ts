@@ -1,5 +1,4 @@
 import fs from 'node:fs';
-import os from 'node:os';
 import path from 'node:path';
 import AxeBuilder from '@axe-core/playwright';
 import { Browser, BrowserContext, chromium, Page } from 'playwright-core';
@@ -8,12 +7,12 @@ import { Browser, BrowserContext, chromium, Page } from 'playwright-core';
 export const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
 
 /**
- * A headless Chromium with a fresh profile. The flags let it run as root on a closed network
+ * A headless Chromium with a fresh profile (playwright gives every launch its own temporary
+ * user-data-dir and removes it on close). The flags let it run as root on a closed network
  * (without the background-networking ones it keeps trying hosts it cannot reach).
  */
-export async function launchBrowser(): Promise<Browser> {
-  const profile = fs.mkdtempSync(path.join(os.tmpdir(), 'e2e-chromium-'));
-  const browser = await chromium.launch({
+export function launchBrowser(): Promise<Browser> {
+  return chromium.launch({
     executablePath: CHROMIUM,
     headless: true,
     args: [
@@ -25,11 +24,8 @@ export async function launchBrowser(): Promise<Browser> {
       '--disable-component-update',
       '--disable-sync',
       '--disable-dev-shm-usage',
-      `--user-data-dir=${profile}`,
     ],
   });
-  browser.on('disconnected', () => fs.rmSync(profile, { recursive: true, force: true }));
-  return browser;
 }
 
 /**

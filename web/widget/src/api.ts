@@ -53,7 +53,7 @@ export class Api {
   }
 
   post(storyId: string, body: string, parentId?: string): Promise<OwnComment> {
-    return this.call('POST', `/api/v1/articles/${storyId}/comments`, parentId ? { body, parentId } : { body }, { 'idempotency-key': crypto.randomUUID() });
+    return this.call('POST', `/api/v1/articles/${storyId}/comments`, parentId ? { body, parentId } : { body }, { 'idempotency-key': crypto.randomUUID?.() ?? `${Date.now()}-${Math.random().toString(36).slice(2)}` });
   }
 
   own(commentId: string): Promise<OwnComment> {

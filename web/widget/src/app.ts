@@ -160,7 +160,9 @@ class Widget {
     if (!this.me) return;
     for (const own of [...this.own.values()]) {
       if (own.status === 'rejected') continue;
-      const now = await this.api.own(own.id).catch((error: ApiError) => (error.status === 404 ? ({ ...own, status: 'deleted' } as OwnComment) : null));
+      // A post is accepted before it is stored: 404 at first means "not yet". A remembered id
+      // with nothing known about it (no body) that is gone was deleted elsewhere.
+      const now = await this.api.own(own.id).catch((error: ApiError) => (error.status === 404 && !own.body ? ({ ...own, status: 'deleted' } as OwnComment) : null));
       if (!now) continue;
       if (now.status === 'approved') this.ownApproved(now, null);
       else if (now.status === 'deleted') this.own.delete(own.id);
@@ -232,7 +234,15 @@ class Widget {
       const kids = children.get(parent);
       return kids ? h('ol', { className: parent ? 'replies' : 'comments' }, ...kids.map((c) => h('li', {}, this.renderComment(c), branch(c.id)))) : null;
     };
+    // Re-rendering must not lose what the reader is doing: open reply/edit forms move to the
+    // new elements and focus returns where it was (or to its comment).
+    const forms = [...this.list.querySelectorAll<HTMLFormElement>('article > form')].map((form) => [form.parentElement!.id, form] as const);
+    const active = this.root.activeElement as HTMLElement | null;
+    const activeComment = active?.closest('article')?.id;
     this.list.replaceChildren(branch(null) ?? h('p', { className: 'empty', text: this.t.t('none') }));
+    for (const [id, form] of forms) this.root.getElementById(id)?.append(form);
+    if (active && this.list.contains(active)) active.focus();
+    else if (activeComment && active && !active.isConnected) this.root.getElementById(activeComment)?.focus();
     this.more.hidden = !this.cursor;
     this.more.textContent = this.t.t('loadMore');
   }

@@ -21,11 +21,13 @@ export function registerEmbed(app: NestFastifyApplication, root = WIDGET_ASSETS)
     prefix: '/embed/',
     decorateReply: false,
     index: false,
+    // @fastify/static 10 hands over the Fastify reply here (its types still say a Node response).
     setHeaders: (response, file) => {
-      response.setHeader('cache-control', HASHED.test(file) ? 'public, max-age=31536000, immutable' : 'public, max-age=300');
+      const reply = response as unknown as { header(name: string, value: string): void };
+      reply.header('cache-control', HASHED.test(file) ? 'public, max-age=31536000, immutable' : 'public, max-age=300');
       // Loaded by other sites' pages: let them, without credentials.
-      response.setHeader('cross-origin-resource-policy', 'cross-origin');
-      response.setHeader('x-content-type-options', 'nosniff');
+      reply.header('cross-origin-resource-policy', 'cross-origin');
+      reply.header('x-content-type-options', 'nosniff');
     },
   });
 }

@@ -81,7 +81,7 @@ describe('LiveListener', () => {
     listener.apply(createEvent('comment.submitted', A, { commentId: C, articleId: A, author: { id: 'reader-1', name: 'Ann' }, body: '<b>hi</b>', revision: 1, at }, meta));
     listener.apply(createEvent('comment.approved', A, { commentId: C, articleId: A, status: 'approved', revision: 1, reason: 'ok', commentCount: 1, at }, meta));
     expect(events(story.frames)).toEqual([
-      expect.objectContaining({ event: 'comment', data: { commentId: C, commentCount: 1, comment: { id: C, parentId: null, author: { name: 'Ann' }, body: '<b>hi</b>', postedAt: at.toISOString() } } }),
+      expect.objectContaining({ event: 'comment', data: { commentId: C, commentCount: 1, approvedAt: at.toISOString(), comment: { id: C, parentId: null, author: { name: 'Ann' }, body: '<b>hi</b>', postedAt: at.toISOString() } } }),
     ]);
     expect(JSON.stringify(story.frames)).not.toContain('reader-1');
     expect(events(desk.frames).map((e) => `${e.data.change} ${e.data.queue}`)).toEqual(['entered pending', 'left pending', 'entered approved']);

@@ -104,7 +104,7 @@ export class LiveListener implements OnApplicationBootstrap, OnApplicationShutdo
         const p = event.payload;
         const channel = articleChannel(p.articleId);
         if (event.type === 'comment.approved') {
-          this.hub.publish(channel, 'comment', { comment: this.submitted.get(p.commentId) ?? null, commentId: p.commentId, commentCount: p.commentCount });
+          this.hub.publish(channel, 'comment', { comment: this.submitted.get(p.commentId) ?? null, commentId: p.commentId, commentCount: p.commentCount, approvedAt: new Date(p.at).toISOString() });
         } else {
           this.hub.publish(channel, 'removed', { commentId: p.commentId, commentCount: p.commentCount });
         }
