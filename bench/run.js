@@ -1,6 +1,6 @@
 #!/usr/bin/env node
 'use strict';
-// npm run bench [-- --quick] [--scenario reads|writes|mixed|burst|pages|all] [--instances 1|2]
+// npm run bench [-- --quick] [--scenario reads|writes|mixed|burst|pages|sse|all] [--instances 1|2]
 //   [--duration S] [--connections C] [--url http://127.0.0.1:3000[,http://…]] [--out file.json]
 //   [--build] [--keep-data] [--sustainable-rate N]
 // Starts the system (or uses a running one), seeds it through the public API, drives it with
@@ -21,7 +21,7 @@ const { table, fmt } = require('./lib/stats');
 const { startSystem, existingSystem, stopSystem, killSystemNow, dropDatabases, ROOT } = require('./lib/system');
 const scenarios = require('./scenarios');
 
-const ORDER = ['reads', 'pages', 'writes', 'mixed', 'burst'];
+const ORDER = ['reads', 'pages', 'writes', 'mixed', 'burst', 'sse'];
 
 function options() {
   const { values } = parseArgs({
@@ -212,6 +212,9 @@ function targets(results) {
     b && (b.drain.drained ? `${b.drain.drainSeconds} s` : `not within ${b.drain.boundSeconds} s (${b.drain.applied} of ${b.drain.accepted})`),
     b && b.drain.accepted > 0 && b.drain.drained && b.drain.drainSeconds <= 30,
   );
+  const e = results.sse;
+  add('sse: one gateway holds >= 10000 idle live streams', e, e && `${e.clientsHeld} of ${e.clientsAsked} (${e.refused} refused)`, e && e.clientsHeld >= 10_000);
+  add('sse: fan-out comment.approved -> client p50/p99 (reported)', e, e && `p50 ${e.fanOutLatencyMs.p50} ms, p99 ${e.fanOutLatencyMs.p99} ms, ${e.deliveries} of ${e.deliveriesExpected} delivered`, e && e.deliveries === e.deliveriesExpected);
   return t;
 }
 

@@ -238,4 +238,73 @@ async function pages(ctx) {
   };
 }
 
-module.exports = { reads, writes, mixed, burst, pages, readWholeThread, call };
+/**
+ * Idle live streams one gateway holds (each its own TCP connection, like one reader each) and
+ * the fan-out latency from comment.approved (the approval's time, carried in the event) to each
+ * stream receiving it. Needs a file-descriptor limit above the streams (`ulimit -n`).
+ */
+async function sse(ctx) {
+  const http = require('node:http');
+  const { run, seed, opts } = ctx;
+  const url = new URL(run.gateways[0]);
+  const target = opts.quick ? 2_000 : 10_000;
+  const story = seed.stories.spread[0];
+  const latencies = [];
+  const sockets = [];
+  let open = 0;
+  let refused = 0;
+  const t0 = performance.now();
+  const connect = () =>
+    new Promise((resolve) => {
+      const req = http.get({ host: url.hostname, port: url.port, path: `/api/v1/articles/${story}/live`, agent: false }, (res) => {
+        if (res.statusCode !== 200) {
+          refused += 1;
+          res.resume();
+          return resolve();
+        }
+        open += 1;
+        sockets.push(req);
+        let buffer = '';
+        res.setEncoding('utf8');
+        res.on('data', (chunk) => {
+          buffer += chunk;
+          let end;
+          while ((end = buffer.indexOf('\n\n')) >= 0) {
+            const frame = buffer.slice(0, end);
+            buffer = buffer.slice(end + 2);
+            if (!frame.includes('event: comment')) continue;
+            const data = JSON.parse(/data: (.*)/.exec(frame)[1]);
+            if (data.approvedAt) latencies.push(Date.now() - Date.parse(data.approvedAt));
+          }
+        });
+        resolve();
+      });
+      req.on('error', () => ((refused += 1), resolve()));
+    });
+  for (let i = 0; i < target; i += 200) await Promise.all(Array.from({ length: Math.min(200, target - i) }, connect));
+  const openSeconds = (performance.now() - t0) / 1000;
+  const rss = process.memoryUsage().rss;
+  await sleep(1000);
+  const posts = opts.quick ? 5 : 20;
+  for (let i = 0; i < posts; i++) {
+    const reader = seed.readers[i % seed.readers.length];
+    await call(run.gateways[0], 'POST', `/api/v1/articles/${story}/comments`, { token: reader.token, xff: reader.xff, body: { body: cleanBody('sse') } });
+    await sleep(500);
+  }
+  const deadline = Date.now() + 20_000;
+  while (latencies.length < posts * open && Date.now() < deadline) await sleep(200);
+  for (const req of sockets) req.destroy();
+  return {
+    description: `${target} idle SSE clients on one story of one gateway, then ${posts} comments approved by the rules; latency from the approval to each client`,
+    clientsAsked: target,
+    clientsHeld: open,
+    refused,
+    openSeconds,
+    benchClientRssMb: Math.round(rss / 1048576),
+    deliveries: latencies.length,
+    deliveriesExpected: posts * open,
+    fanOutLatencyMs: summarize(latencies),
+  };
+}
+
+module.exports = { reads, writes, mixed, burst, pages, sse, readWholeThread, call };

@@ -24,6 +24,9 @@ fi
 eval "$(bash scripts/infra.sh env)"
 export KAFKA_BROKERS
 mongo_base=${MONGO_URL_BASE:-mongodb://127.0.0.1:27017}
+# The demo host page is a second origin: the widget's API calls from it need CORS.
+DEMO_PORT=${DEMO_PORT:-3100}
+export DEMO_PORT CORS_ORIGINS=${CORS_ORIGINS:-http://127.0.0.1:$DEMO_PORT}
 
 pids=()
 stop() {
@@ -47,11 +50,17 @@ for port in 3001 3002 3003 3000; do
     sleep 0.5
   done
 done
+# The founding story and an open one, through the public API (idempotent), then the host page.
+GATEWAY_URL=http://127.0.0.1:3000 node scripts/demo-seed.js || echo "demo seed failed (see above); the API still runs"
+GATEWAY_URL=http://127.0.0.1:3000 node scripts/demo-server.js > >(tee -a .infra/logs/demo.log) 2>&1 &
+pids+=($!)
+
 cat <<MSG
 
 The system is up:
   API          http://127.0.0.1:3000/api/v1/articles
   OpenAPI      http://127.0.0.1:3000/docs
+  demo page    http://127.0.0.1:$DEMO_PORT/  (the founding story; ?story=open for an open one)
   a token      npm run token -- --sub ed1 --name "Christine Stuart" --role editor
   logs         .infra/logs/
 Ctrl-C stops the services.

@@ -57,6 +57,8 @@ const MATRIX: Record<string, Row> = {
   'POST /api/v1/moderation/users/{id}/sanctions': { access: ['moderator'], params: ['matrix-nobody'], body: {}, passes: 400 },
   'DELETE /api/v1/moderation/users/{id}/sanctions/{sanctionId}': { access: ['moderator'], params: ['matrix-nobody'], passes: 404 },
   'POST /api/v1/comments/{id}/reports': { access: WRITERS, body: {}, passes: 400 },
+  'GET /api/v1/articles/{id}/live': { access: 'public', passes: 404 },
+  'GET /api/v1/moderation/live': { access: ['moderator'], passes: 200 },
 };
 
 const ROLES: Role[] = ['reader', 'moderator', 'editor', 'admin'];

@@ -20,6 +20,11 @@ export async function api<T = any>(
   const payload = options.rawBody ?? (options.body === undefined ? undefined : JSON.stringify(options.body));
   if (payload !== undefined && !headers['content-type']) headers['content-type'] = 'application/json';
   const response = await fetch(`http://127.0.0.1:${options.port ?? system().ports.gateway}${path}`, { method, headers, body: payload });
+  // A live stream (SSE) never ends by itself: its status and headers are the answer.
+  if (response.headers.get('content-type')?.startsWith('text/event-stream')) {
+    await response.body?.cancel();
+    return { status: response.status, headers: response.headers, body: undefined as T };
+  }
   const text = await response.text();
   let body: unknown = text;
   try {

@@ -23,6 +23,8 @@ export interface SystemUnderTest {
   logDir: string;
   /** Settings every service of this system gets on top of the test defaults (e.g. the fault suite's). */
   env?: Record<string, string>;
+  /** A free port for the widget's demo host page (a second origin, allowed by the gateway's CORS_ORIGINS). */
+  demoPort?: number;
 }
 
 const SYSTEM_ENV = 'E2E_SYSTEM';
@@ -79,6 +81,7 @@ export function serviceEnv(sut: SystemUnderTest, name: ServiceName, port: number
       TRUST_PROXY: 'true',
       RATE_LIMIT_READER_PER_MINUTE: '20',
       RATE_LIMIT_ADDRESS_PER_MINUTE: '40',
+      ...(sut.demoPort ? { CORS_ORIGINS: `http://127.0.0.1:${sut.demoPort}` } : {}),
     });
   } else {
     env.MONGO_URL = `${sut.mongoUrlBase}/${databaseOf(sut, name)}`;
@@ -130,6 +133,7 @@ export async function launchSystem(options: {
     pids: {} as Record<ServiceName, number>,
     logDir,
     ...(options.env ? { env: options.env } : {}),
+    demoPort: await freePort(),
   };
   for (const name of SERVICES) sut.pids[name] = startService(sut, name).pid!;
   try {

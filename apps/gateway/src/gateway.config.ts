@@ -1,5 +1,5 @@
 import { IsBoolean, IsInt, IsOptional, IsString, IsUrl, Max, Min, MinLength } from 'class-validator';
-import { EnvBoolean, ServiceConfig } from '@app/config';
+import { EnvBoolean, EnvList, ServiceConfig } from '@app/config';
 
 const url = { require_tld: false, require_protocol: true, protocols: ['http', 'https'] };
 
@@ -101,4 +101,30 @@ export class GatewayConfig extends ServiceConfig {
   @Min(100)
   @Max(600_000)
   THREAD_CACHE_MAX_AGE_MS: number = 60_000;
+
+  /**
+   * Origins of the news sites whose pages embed the widget (e.g. "https://www.ctnewsjunkie.com"):
+   * they may call the public API and open live streams from the reader's browser. Empty: none.
+   */
+  @EnvList()
+  @IsUrl(url, { each: true, message: 'CORS_ORIGINS must be a list of http(s) origins' })
+  CORS_ORIGINS: string[] = [];
+
+  /** Live streams (SSE) one gateway holds at once; beyond it a new one is refused with 503 and Retry-After. */
+  @IsInt()
+  @Min(1)
+  @Max(1_000_000)
+  LIVE_MAX_CONNECTIONS: number = 20_000;
+
+  /** A comment line on every live stream this often, so proxies and the socket timeout keep it open. */
+  @IsInt()
+  @Min(1_000)
+  @Max(120_000)
+  LIVE_HEARTBEAT_MS: number = 15_000;
+
+  /** Recent live events kept for clients that reconnect with Last-Event-ID; older ids get a reset. */
+  @IsInt()
+  @Min(0)
+  @Max(100_000)
+  LIVE_REPLAY_EVENTS: number = 2_000;
 }
