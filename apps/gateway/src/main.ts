@@ -1,6 +1,7 @@
 import { loadConfig } from '@app/config';
 import { bootstrap, BootstrapOptions } from '@app/http';
 import { AppModule } from './app.module';
+import { registerConsole } from './console/console.static';
 import { GatewayConfig } from './gateway.config';
 import { setupOpenApi } from './openapi/openapi';
 import { ThreadCache } from './thread-cache/thread-cache';
@@ -8,9 +9,10 @@ import { registerThreadReadFastPath } from './thread-cache/thread-cache.fast-pat
 
 void bootstrap(AppModule, {
   ...adapterOptions(),
-  configure: (app) => {
+  configure: async (app) => {
     setupOpenApi(app);
     registerThreadReadFastPath(app, app.get(ThreadCache));
+    await registerConsole(app);
   },
 });
 
