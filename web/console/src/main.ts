@@ -186,13 +186,17 @@ function switchQueue(queue: Queue): void {
   void load();
 }
 
+let loads = 0;
 async function load(append = false): Promise<void> {
+  // only the latest request's answer is shown: a slower, older one must not undo a selection
+  const mine = ++loads;
   if (!append) {
     state.entered = 0;
     enteredNote.replaceChildren();
   }
   try {
     const page = await api.queue({ status: state.queue, ...state.filter, cursor: append ? state.nextCursor ?? undefined : undefined });
+    if (mine !== loads) return;
     if (append) state.items.push(...page.items);
     else {
       state.items = page.items;
@@ -274,10 +278,17 @@ function itemView(item: QueueItem, index: number): HTMLElement {
   );
   form.addEventListener('submit', (event) => {
     event.preventDefault();
-    const button = (event as SubmitEvent).submitter as HTMLButtonElement | null;
-    const decision = (button?.value as Decision | undefined) ?? state.pending.get(id);
-    if (!decision) return announce('Choose Approve or Reject (or press r, type the reason, then Enter).');
-    void decide([item], decision, reason.value);
+    const decision = ((event as SubmitEvent).submitter as HTMLButtonElement | null)?.value as Decision | undefined;
+    if (decision) void decide([item], decision, reason.value);
+  });
+  // Enter in the reason field would "click" the first button (Approve): it makes the decision the
+  // r shortcut chose instead, and nothing without one.
+  reason.addEventListener('keydown', (event) => {
+    if (event.key !== 'Enter') return;
+    event.preventDefault();
+    const decision = state.pending.get(id);
+    if (decision) void decide([item], decision, reason.value);
+    else announce('Choose Approve or Reject (or press r, type the reason, then Enter).');
   });
   const history = h('div', { class: 'history', id: `history-${id}` });
   const historyButton = h('button', { type: 'button', 'aria-expanded': 'false', 'aria-controls': `history-${id}` }, 'History');
@@ -442,7 +453,8 @@ function focusCurrent(): void {
 
 function move(delta: number): void {
   if (!state.items.length) return;
-  state.current = Math.max(0, Math.min(state.items.length - 1, state.current + delta));
+  // the first j or k from outside the list lands on the current comment rather than past it
+  if (list.contains(document.activeElement)) state.current = Math.max(0, Math.min(state.items.length - 1, state.current + delta));
   focusCurrent();
 }
 
