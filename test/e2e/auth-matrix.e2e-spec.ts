@@ -50,6 +50,7 @@ const MATRIX: Record<string, Row> = {
   'POST /api/v1/articles/{id}/thread/archive': { access: STAFF, body: {}, passes: 404 },
   'POST /api/v1/articles/{id}/comments/import': { access: [], body: {}, passes: 400 },
   'GET /api/v1/moderation/queue': { access: ['moderator'], passes: 200 },
+  'GET /api/v1/moderation/queue/counts': { access: ['moderator'], passes: 200 },
   'POST /api/v1/moderation/comments/{id}/decision': { access: ['moderator'], body: {}, passes: 400 },
   'POST /api/v1/moderation/decisions': { access: ['moderator'], body: {}, passes: 400 },
   'GET /api/v1/moderation/comments/{id}/history': { access: ['moderator'], passes: 404 },

@@ -3,6 +3,7 @@ import { NestFastifyApplication } from '@nestjs/platform-fastify';
 import { bootstrap, BootstrapOptions } from '@app/http';
 import { AppModule } from './app.module';
 import { registerEmbed } from './embed/embed';
+import { registerConsole } from './console/console.static';
 import { GatewayConfig } from './gateway.config';
 import { setupOpenApi } from './openapi/openapi';
 import { ThreadCache } from './thread-cache/thread-cache';
@@ -10,11 +11,12 @@ import { registerThreadReadFastPath } from './thread-cache/thread-cache.fast-pat
 
 void bootstrap(AppModule, {
   ...adapterOptions(),
-  configure: (app) => {
+  configure: async (app) => {
     setupOpenApi(app);
     enableCors(app);
     registerEmbed(app);
     registerThreadReadFastPath(app, app.get(ThreadCache));
+    await registerConsole(app);
   },
 });
 

@@ -51,6 +51,12 @@ export class ModerationController {
     });
   }
 
+  @Get('queue/counts')
+  @ApiOperation({ summary: 'How many comments each queue holds now: { held, reported, approved, rejected }' })
+  queueCounts(@CurrentUser() actor: Actor) {
+    return this.upstream.call('moderation', { method: 'GET', path: '/queue/counts', actor });
+  }
+
   @Post('comments/:id/decision')
   @HttpCode(200)
   @ApiOperation({ summary: 'Approve or reject a comment, with a reason; announced as moderation.decided' })

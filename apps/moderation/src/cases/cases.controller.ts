@@ -8,6 +8,11 @@ import { CasesService } from './cases.service';
 export class CasesController {
   constructor(private readonly cases: CasesService) {}
 
+  @Get('queue/counts')
+  queueCounts() {
+    return this.cases.queueCounts();
+  }
+
   @Get('queue')
   @Roles('moderator')
   queue(@Query() query: QueueQuery) {

@@ -116,6 +116,15 @@ export class CasesRepository implements OnModuleInit {
   }
 
   /**
+   * How many cases each queue holds (the console's counts). One equality count per status, served
+   * by { status, postedAt, _id }: FerretDB pushes an equality down, a $group over every case it does not.
+   */
+  async countByStatus<S extends CaseStatus>(statuses: readonly S[]): Promise<Record<S, number>> {
+    const counts = await Promise.all(statuses.map((status) => this.cases.countDocuments({ status })));
+    return Object.fromEntries(statuses.map((status, i) => [status, counts[i]])) as Record<S, number>;
+  }
+
+  /**
    * How many of each status these authors have (served by { authorId, postedAt }). One
    * equality-matched aggregation per author: FerretDB pushes an equality down to PostgreSQL's
    * index, an $in it does not (it would read every case).

@@ -9,6 +9,7 @@ import {
   DecisionInput,
   DomainError,
   EventEnvelope,
+  QUEUE_STATUSES,
   QueueQuery,
   ReportInput,
 } from '@app/contracts';
@@ -247,6 +248,11 @@ export class CasesService {
       ),
       nextCursor: docs.length > query.limit && last ? encodeCursor(last) : null,
     };
+  }
+
+  /** How many comments each queue holds now: the console's counts beside the queue tabs. */
+  queueCounts(): Promise<Record<(typeof QUEUE_STATUSES)[number], number>> {
+    return this.repository.countByStatus(QUEUE_STATUSES);
   }
 
   /** A reader's record with moderation: counts per status and the latest comments. */
