@@ -5,6 +5,7 @@ const { cleanBody } = require('./lib/bodies');
 const { DecisionWatcher } = require('./lib/decisions');
 const { runLoad } = require('./lib/load');
 const { VisibilityProbe } = require('./lib/probe');
+const { processedReport } = require('./lib/processed');
 const { summarize } = require('./lib/stats');
 
 const sleep = (ms) => new Promise((resolve) => setTimeout(resolve, ms));
@@ -61,18 +62,71 @@ async function reads(ctx) {
   return { description: 'thread reads: 80% first page of a random story, 20% a random page of the hot thread (500 comments)', loads: [load] };
 }
 
-async function writes(ctx) {
+/**
+ * Posts under a DecisionWatcher that reads the run's comments.events from before the load on:
+ * every 202 is kept with when it was sent and accepted, and each is processed when its final
+ * event (comment.approved/held/rejected) is out. After the load, waits (bounded) for the backlog
+ * to drain, so the scenario's CPU and database figures include the work its posts caused.
+ */
+async function postsProcessed(ctx, { label, connections, chooseStory, tag, during = [] }) {
+  const { run, opts } = ctx;
+  const watcher = new DecisionWatcher({ brokers: run.kafkaBrokers, topicPrefix: run.topicPrefix });
+  await watcher.start();
+  try {
+    const accepted = [];
+    const loadStart = Date.now();
+    const [load] = await Promise.all([
+      runLoad({
+        label,
+        gateways: run.gateways,
+        connections,
+        duration: opts.duration,
+        build: post(ctx, chooseStory, tag),
+        onResponse: (status, body, _g, latencyMs) => {
+          if (status !== 202) return;
+          const now = Date.now();
+          accepted.push({ id: JSON.parse(body).id, sentAt: now - latencyMs, acceptedAt: now });
+        },
+      }),
+      ...during.map((start) => start()),
+    ]);
+    const loadEnd = loadStart + Math.round(load.seconds * 1000);
+    const deadline = Date.now() + opts.writesDrainBoundSeconds * 1000;
+    while (watcher.appliedCount(accepted.map((a) => a.id)) < accepted.length && Date.now() < deadline) await sleep(200);
+    const processed = processedReport({ accepted, finalAt: (id) => watcher.finalAt(id), loadStart, loadEnd });
+    processed.drainBoundSeconds = opts.writesDrainBoundSeconds;
+    processed.watcherLagP99Ms = watcher.readerLagMs(accepted.map((a) => a.id));
+    // Every comment whose final event came during the scenario, the probes' included: the denominator of the per-comment costs.
+    processed.allFinalEvents = watcher.applied.size;
+    return { load: withAccepted(load), processed };
+  } finally {
+    await watcher.stop();
+  }
+}
+
+async function writesTo(ctx, chooseStory, tag, description) {
   const p = probe(ctx);
   p.start();
-  const load = await runLoad({
-    label: 'posts',
-    gateways: ctx.run.gateways,
-    connections: ctx.opts.connections,
-    duration: ctx.opts.duration,
-    build: post(ctx, () => pick(ctx.seed.stories.spread), 'writes'),
-  });
-  const visibility = await p.stop();
-  return { description: 'readers posting clean comments (auto-approved) across stories; probe comments measure submit -> visible', loads: [withAccepted(load)], visibility };
+  let posts;
+  let visibility;
+  try {
+    posts = await postsProcessed(ctx, { label: 'posts', connections: ctx.opts.connections, chooseStory, tag });
+  } finally {
+    visibility = await p.stop();
+  }
+  return { description, loads: [posts.load], processed: posts.processed, visibility };
+}
+
+/** `writes`: posts spread over 50 stories (50 partitions' worth of threads, the consumers' keys spread). */
+async function writes(ctx) {
+  const spread = ctx.seed.stories.spread.slice(0, 50);
+  return writesTo(ctx, () => pick(spread), 'writes', `readers posting clean comments (auto-approved) spread over ${spread.length} stories; probe comments measure submit -> visible`);
+}
+
+/** `writes-one`: every post to one story, so one partition of each topic carries all of them. */
+async function writesOne(ctx) {
+  const story = ctx.seed.stories.spread[0];
+  return writesTo(ctx, () => story, 'writes', 'readers posting clean comments (auto-approved), all to one story (one partition); probe comments measure submit -> visible');
 }
 
 async function mixed(ctx) {
@@ -80,20 +134,24 @@ async function mixed(ctx) {
   const half = Math.max(1, Math.round(ctx.opts.connections / 2));
   const p = probe(ctx);
   p.start();
-  const [readLoad, writeLoad] = await Promise.all([
-    runLoad({ label: 'thread reads', gateways: ctx.run.gateways, connections: half, duration: ctx.opts.duration, build: threadRead(ctx, 0.5) }),
-    runLoad({
+  let readLoad;
+  let posts;
+  let visibility;
+  try {
+    posts = await postsProcessed(ctx, {
       label: 'posts',
-      gateways: ctx.run.gateways,
       connections: half,
-      duration: ctx.opts.duration,
-      build: post(ctx, () => (Math.random() < 0.5 ? stories.hot : pick(stories.spread)), 'mixed'),
-    }),
-  ]);
-  const visibility = await p.stop();
+      chooseStory: () => (Math.random() < 0.5 ? stories.hot : pick(stories.spread)),
+      tag: 'mixed',
+      during: [async () => (readLoad = await runLoad({ label: 'thread reads', gateways: ctx.run.gateways, connections: half, duration: ctx.opts.duration, build: threadRead(ctx, 0.5) }))],
+    });
+  } finally {
+    visibility = await p.stop();
+  }
   return {
     description: 'reads and posts at once, the viral story: half of the reads and half of the posts on the hot thread, the rest spread',
-    loads: [readLoad, withAccepted(writeLoad)],
+    loads: [readLoad, posts.load],
+    processed: posts.processed,
     visibility,
   };
 }
@@ -112,7 +170,8 @@ async function readWholeThread(base, articleId) {
 
 async function burst(ctx) {
   const { opts, run, seed } = ctx;
-  let sustainable = opts.sustainableRate ?? ctx.results.writes?.loads[0].acceptedPerSecond;
+  // The sustained rate is what the system processed, not what it accepted (the 202 can run ahead).
+  let sustainable = opts.sustainableRate ?? ctx.results.writes?.processed.processedPerSecond;
   let measuredFirst = null;
   if (!sustainable) {
     // No writes scenario ran: measure the sustainable rate briefly first.
@@ -129,8 +188,10 @@ async function burst(ctx) {
   const watcher = new DecisionWatcher({ brokers: run.kafkaBrokers, topicPrefix: run.topicPrefix });
   await watcher.start();
   const accepted = [];
+  const acceptedAt = [];
   let load;
   let drain;
+  let processed;
   try {
     const startedAt = Date.now();
     load = withAccepted(
@@ -144,8 +205,12 @@ async function burst(ctx) {
         duration: opts.burstSeconds + 60,
         overallRate: rate,
         build: post(ctx, () => pick(seed.stories.burst), 'burst'),
-        onResponse: (status, body) => {
-          if (status === 202) accepted.push(JSON.parse(body).id);
+        onResponse: (status, body, _g, latencyMs) => {
+          if (status !== 202) return;
+          const now = Date.now();
+          const id = JSON.parse(body).id;
+          accepted.push(id);
+          acceptedAt.push({ id, sentAt: now - latencyMs, acceptedAt: now });
         },
       }),
     );
@@ -158,6 +223,7 @@ async function burst(ctx) {
     const waitedSeconds = (Date.now() - loadEndedAt) / 1000;
     await sleep(1000); // late duplicates, if any, get a moment to show up
     const verdict = watcher.report(accepted);
+    processed = processedReport({ accepted: acceptedAt, finalAt: (id) => watcher.finalAt(id), loadStart: startedAt, loadEnd: endedAt });
     const drained = verdict.applied === accepted.length;
     drain = {
       boundSeconds: opts.drainBoundSeconds,
@@ -186,6 +252,7 @@ async function burst(ctx) {
     ...(measuredFirst ? { sustainableMeasured: measuredFirst } : {}),
     loads: [load],
     drain,
+    processed,
     visible,
   };
 }
@@ -238,4 +305,4 @@ async function pages(ctx) {
   };
 }
 
-module.exports = { reads, writes, mixed, burst, pages, readWholeThread, call };
+module.exports = { reads, writes, 'writes-one': writesOne, mixed, burst, pages, readWholeThread, call };

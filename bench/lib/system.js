@@ -119,12 +119,12 @@ const databaseOf = (run, service) => `bench_${run.runId}_${service}`;
  * consumer group, so Kafka shares the partitions among them. The load generator spreads its
  * connections over the gateways.
  */
-async function startSystem({ instances, build, log }) {
+async function startSystem({ instances, build, log, root = ROOT, label = 'candidate' }) {
   const infra = await infrastructure(log);
-  const gatewayMain = path.join(ROOT, 'dist', 'apps', 'gateway', 'src', 'main.js');
+  const gatewayMain = path.join(root, 'dist', 'apps', 'gateway', 'src', 'main.js');
   if (build || !fs.existsSync(gatewayMain)) {
-    log('building (npm run build)…');
-    execFileSync('npm', ['run', 'build'], { cwd: ROOT, stdio: ['ignore', 'inherit', 'inherit'] });
+    log(`building ${label} (npm run build)…`);
+    execFileSync('npm', ['run', 'build'], { cwd: root, stdio: ['ignore', 'inherit', 'inherit'] });
   }
   const runId = `${Date.now().toString(36)}${randomBytes(2).toString('hex')}`;
   const run = {
@@ -134,6 +134,8 @@ async function startSystem({ instances, build, log }) {
     mongoUrlBase: infra.mongoUrlBase,
     jwtSecret: randomBytes(32).toString('hex'),
     logDir: path.join(ROOT, '.infra', 'logs', 'bench', runId),
+    root,
+    label,
     processes: [],
     gateways: [],
     started: true,
@@ -145,8 +147,8 @@ async function startSystem({ instances, build, log }) {
     // BENCH_NODE_ARGS: flags for every service's node (e.g. "--cpu-prof --cpu-prof-dir=/tmp/prof": a
     // V8 CPU profile per process, written when it stops; NODE_OPTIONS refuses those flags).
     const nodeArgs = (process.env.BENCH_NODE_ARGS ?? '').split(' ').filter(Boolean);
-    const child = spawn(process.execPath, [...nodeArgs, path.join(ROOT, 'dist', 'apps', name, 'src', 'main.js')], {
-      cwd: ROOT,
+    const child = spawn(process.execPath, [...nodeArgs, path.join(root, 'dist', 'apps', name, 'src', 'main.js')], {
+      cwd: root,
       env: serviceEnv(run, name, port, backendPorts),
       stdio: ['ignore', fd, fd],
     });
