@@ -58,7 +58,7 @@ function options() {
   if (!(duration > 0) || !(connections > 0)) throw new Error('--duration and --connections must be positive numbers');
   if (values.baseline && values.url) throw new Error('--baseline starts both systems itself: it cannot be combined with --url');
   // With a baseline, each scenario runs candidate, baseline, candidate, baseline… `rounds` times each.
-  const rounds = Number(values.rounds ?? (values.baseline ? (quick ? 2 : 3) : 1));
+  const rounds = Number(values.rounds ?? (values.baseline && !quick ? 3 : 1));
   if (!Number.isInteger(rounds) || rounds < 1) throw new Error('--rounds must be a positive integer');
   const probeIntervalMs = 25;
   const plan = quick
@@ -366,24 +366,28 @@ async function main() {
       baseline = prepareBaseline(opts.baseline, log);
       systems.push({ label: `baseline ${opts.baseline}`, root: baseline.dir, run: null, ctx: null, rounds: {} });
     }
-    for (const system of systems) {
-      if (aborted) break;
-      if (opts.urls) {
-        system.run = existingSystem(opts.urls);
-        system.run.label = system.label;
-        log(`using the running system at ${system.run.gateways.join(', ')}`);
-      } else {
-        const startStarted = Date.now();
-        // Each system its own run id: its own topic prefix, consumer groups and databases.
-        system.run = await startSystem({ instances: opts.instances, build: opts.build && system.label === 'candidate', log, root: system.root, label: system.label });
-        log(`${system.label} started in ${((Date.now() - startStarted) / 1000).toFixed(1)} s: run ${system.run.runId}, gateways ${system.run.gateways.join(', ')}`);
-      }
-      const seedStarted = Date.now();
-      const seeded = await seed(system.run, opts.plan, log);
-      log(`${system.label} seeded in ${((Date.now() - seedStarted) / 1000).toFixed(1)} s`);
-      system.groups = processGroups(system.run);
-      system.ctx = { opts, run: system.run, seed: seeded, results: {}, probeThreadsUsed: 0, seedSeconds: Math.round((Date.now() - seedStarted) / 100) / 10 };
-    }
+    // Both systems start and are seeded at once (each on its own topics and databases): the
+    // setup is most of a quick run's time; only the scenarios alternate.
+    await Promise.all(
+      systems.map(async (system) => {
+        const say = systems.length > 1 ? (message) => log(`${system.label}: ${message}`) : log;
+        if (opts.urls) {
+          system.run = existingSystem(opts.urls);
+          system.run.label = system.label;
+          log(`using the running system at ${system.run.gateways.join(', ')}`);
+        } else {
+          const startStarted = Date.now();
+          // Each system its own run id: its own topic prefix, consumer groups and databases.
+          system.run = await startSystem({ instances: opts.instances, build: opts.build && system.label === 'candidate', log: say, root: system.root, label: system.label });
+          say(`started in ${((Date.now() - startStarted) / 1000).toFixed(1)} s: run ${system.run.runId}, gateways ${system.run.gateways.join(', ')}`);
+        }
+        const seedStarted = Date.now();
+        const seeded = await seed(system.run, opts.plan, say);
+        say(`seeded in ${((Date.now() - seedStarted) / 1000).toFixed(1)} s`);
+        system.groups = processGroups(system.run);
+        system.ctx = { opts, run: system.run, seed: seeded, results: {}, probeThreadsUsed: 0, seedSeconds: Math.round((Date.now() - seedStarted) / 100) / 10 };
+      }),
+    );
     const several = systems.length > 1;
     for (const name of ORDER.filter((s) => opts.scenarios.includes(s))) {
       for (let round = 1; round <= opts.rounds && !aborted; round++) {
