@@ -366,24 +366,27 @@ async function main() {
       baseline = prepareBaseline(opts.baseline, log);
       systems.push({ label: `baseline ${opts.baseline}`, root: baseline.dir, run: null, ctx: null, rounds: {} });
     }
-    // Both systems start and are seeded at once (each on its own topics and databases): the
-    // setup is most of a quick run's time; only the scenarios alternate.
+    // The systems start one after the other (a Nest boot is CPU-heavy: two at once on a crowded
+    // machine miss their readiness bound), then are seeded at once, each on its own topics and databases.
+    const say = (system) => (systems.length > 1 ? (message) => log(`${system.label}: ${message}`) : log);
+    for (const system of systems) {
+      if (aborted) break;
+      if (opts.urls) {
+        system.run = existingSystem(opts.urls);
+        system.run.label = system.label;
+        log(`using the running system at ${system.run.gateways.join(', ')}`);
+      } else {
+        const startStarted = Date.now();
+        // Each system its own run id: its own topic prefix, consumer groups and databases.
+        system.run = await startSystem({ instances: opts.instances, build: opts.build && system.label === 'candidate', log: say(system), root: system.root, label: system.label });
+        say(system)(`started in ${((Date.now() - startStarted) / 1000).toFixed(1)} s: run ${system.run.runId}, gateways ${system.run.gateways.join(', ')}`);
+      }
+    }
     await Promise.all(
       systems.map(async (system) => {
-        const say = systems.length > 1 ? (message) => log(`${system.label}: ${message}`) : log;
-        if (opts.urls) {
-          system.run = existingSystem(opts.urls);
-          system.run.label = system.label;
-          log(`using the running system at ${system.run.gateways.join(', ')}`);
-        } else {
-          const startStarted = Date.now();
-          // Each system its own run id: its own topic prefix, consumer groups and databases.
-          system.run = await startSystem({ instances: opts.instances, build: opts.build && system.label === 'candidate', log: say, root: system.root, label: system.label });
-          say(`started in ${((Date.now() - startStarted) / 1000).toFixed(1)} s: run ${system.run.runId}, gateways ${system.run.gateways.join(', ')}`);
-        }
         const seedStarted = Date.now();
-        const seeded = await seed(system.run, opts.plan, say);
-        say(`seeded in ${((Date.now() - seedStarted) / 1000).toFixed(1)} s`);
+        const seeded = await seed(system.run, opts.plan, say(system));
+        say(system)(`seeded in ${((Date.now() - seedStarted) / 1000).toFixed(1)} s`);
         system.groups = processGroups(system.run);
         system.ctx = { opts, run: system.run, seed: seeded, results: {}, probeThreadsUsed: 0, seedSeconds: Math.round((Date.now() - seedStarted) / 100) / 10 };
       }),

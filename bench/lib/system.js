@@ -157,17 +157,28 @@ async function startSystem({ instances, build, log, root = ROOT, label = 'candid
     return child;
   };
   // Backends first: the first instance of each creates its topics before a second one joins.
+  try {
+    await startLanes(run, instances, spawnService);
+  } catch (error) {
+    // Not returned, so nobody else could stop them: what this call started goes with it.
+    await stopSystem(run);
+    throw error;
+  }
+  return run;
+}
+
+async function startLanes(run, instances, spawnService) {
   for (let i = 0; i < instances; i++) {
     const ports = {};
     for (const name of BACKENDS) ports[name] = await freePort();
     const children = BACKENDS.map((name) => spawnService(name, ports[name], null, i + 1));
-    await Promise.all(BACKENDS.map((name, k) => waitReady(ports[name], 120_000, children[k])));
+    // 240 s: on a crowded machine (load 30 on 2 cores) three Nest boots at once take minutes.
+    await Promise.all(BACKENDS.map((name, k) => waitReady(ports[name], 240_000, children[k])));
     const gatewayPort = await freePort();
     const gateway = spawnService('gateway', gatewayPort, ports, i + 1);
-    await waitReady(gatewayPort, 60_000, gateway);
+    await waitReady(gatewayPort, 120_000, gateway);
     run.gateways.push(`http://127.0.0.1:${gatewayPort}`);
   }
-  return run;
 }
 
 /** A system someone else runs: the JWT secret comes from JWT_SECRET or .infra/jwt-secret, as scripts/token.js does. */
