@@ -172,11 +172,11 @@ async function startLanes(run, instances, spawnService) {
     const ports = {};
     for (const name of BACKENDS) ports[name] = await freePort();
     const children = BACKENDS.map((name) => spawnService(name, ports[name], null, i + 1));
-    // 240 s: on a crowded machine (load 30 on 2 cores) three Nest boots at once take minutes.
+    // 240 s each: on a crowded machine (load 30 on 2 cores) a Nest boot takes minutes.
     await Promise.all(BACKENDS.map((name, k) => waitReady(ports[name], 240_000, children[k])));
     const gatewayPort = await freePort();
     const gateway = spawnService('gateway', gatewayPort, ports, i + 1);
-    await waitReady(gatewayPort, 120_000, gateway);
+    await waitReady(gatewayPort, 240_000, gateway);
     run.gateways.push(`http://127.0.0.1:${gatewayPort}`);
   }
 }
