@@ -2,7 +2,7 @@
 // The benchmark's scenarios. Each returns a plain object (it goes to the JSON file as is).
 const { call, expect } = require('./lib/api');
 const { cleanBody } = require('./lib/bodies');
-const { DecisionWatcher } = require('./lib/decisions');
+const { DecisionWatcher, waitForConsumers } = require('./lib/decisions');
 const { runLoad } = require('./lib/load');
 const { VisibilityProbe } = require('./lib/probe');
 const { processedReport } = require('./lib/processed');
@@ -63,58 +63,76 @@ async function reads(ctx) {
 }
 
 /**
- * Posts under a DecisionWatcher that reads the run's comments.events from before the load on:
+ * Posts under `watcher` (it reads the run's comments.events from before the load on):
  * every 202 is kept with when it was sent and accepted, and each is processed when its final
  * event (comment.approved/held/rejected) is out. After the load, waits (bounded) for the backlog
  * to drain, so the scenario's CPU and database figures include the work its posts caused.
  */
-async function postsProcessed(ctx, { label, connections, chooseStory, tag, during = [] }) {
+async function postsProcessed(ctx, watcher, { label, connections, chooseStory, tag, during = [] }) {
+  const { run, opts } = ctx;
+  const accepted = [];
+  const loadStart = Date.now();
+  const [load] = await Promise.all([
+    runLoad({
+      label,
+      gateways: run.gateways,
+      connections,
+      duration: opts.duration,
+      build: post(ctx, chooseStory, tag),
+      onResponse: (status, body, _g, latencyMs) => {
+        if (status !== 202) return;
+        const now = Date.now();
+        accepted.push({ id: JSON.parse(body).id, sentAt: now - latencyMs, acceptedAt: now });
+      },
+    }),
+    ...during.map((start) => start()),
+  ]);
+  const loadEnd = loadStart + Math.round(load.seconds * 1000);
+  const deadline = Date.now() + opts.writesDrainBoundSeconds * 1000;
+  while (watcher.appliedCount(accepted.map((a) => a.id)) < accepted.length && Date.now() < deadline) await sleep(200);
+  const processed = processedReport({ accepted, finalAt: (id) => watcher.finalAt(id), loadStart, loadEnd });
+  processed.drainBoundSeconds = opts.writesDrainBoundSeconds;
+  processed.watcherLagP99Ms = watcher.readerLagMs(accepted.map((a) => a.id));
+  return { load: withAccepted(load), processed };
+}
+
+/**
+ * Runs `body(watcher)` under a DecisionWatcher, then waits (bounded) until the services' consumers
+ * have handled everything (the probes' comments and the posts whose 202 never came back included),
+ * so the scenario's CPU and commands and its count of processed comments cover the same comments.
+ */
+async function underWatcher(ctx, body) {
   const { run, opts } = ctx;
   const watcher = new DecisionWatcher({ brokers: run.kafkaBrokers, topicPrefix: run.topicPrefix });
   await watcher.start();
   try {
-    const accepted = [];
-    const loadStart = Date.now();
-    const [load] = await Promise.all([
-      runLoad({
-        label,
-        gateways: run.gateways,
-        connections,
-        duration: opts.duration,
-        build: post(ctx, chooseStory, tag),
-        onResponse: (status, body, _g, latencyMs) => {
-          if (status !== 202) return;
-          const now = Date.now();
-          accepted.push({ id: JSON.parse(body).id, sentAt: now - latencyMs, acceptedAt: now });
-        },
-      }),
-      ...during.map((start) => start()),
-    ]);
-    const loadEnd = loadStart + Math.round(load.seconds * 1000);
-    const deadline = Date.now() + opts.writesDrainBoundSeconds * 1000;
-    while (watcher.appliedCount(accepted.map((a) => a.id)) < accepted.length && Date.now() < deadline) await sleep(200);
-    const processed = processedReport({ accepted, finalAt: (id) => watcher.finalAt(id), loadStart, loadEnd });
-    processed.drainBoundSeconds = opts.writesDrainBoundSeconds;
-    processed.watcherLagP99Ms = watcher.readerLagMs(accepted.map((a) => a.id));
-    // Every comment whose final event came during the scenario, the probes' included: the denominator of the per-comment costs.
-    processed.allFinalEvents = watcher.applied.size;
-    return { load: withAccepted(load), processed };
+    const result = await body(watcher);
+    if (run.started) {
+      const groups = ['articles', 'comments', 'moderation'].map((s) => `${s}-bench-${run.runId}`);
+      result.processed.lagAtEnd = await waitForConsumers(run.kafkaBrokers, groups, opts.writesDrainBoundSeconds * 1000);
+      await sleep(500); // the last final events reach the watcher
+    }
+    // Every comment whose final event came during the scenario: the denominator of the per-comment costs.
+    result.processed.allFinalEvents = watcher.applied.size;
+    return result;
   } finally {
     await watcher.stop();
   }
 }
 
 async function writesTo(ctx, chooseStory, tag, description) {
-  const p = probe(ctx);
-  p.start();
-  let posts;
-  let visibility;
-  try {
-    posts = await postsProcessed(ctx, { label: 'posts', connections: ctx.opts.connections, chooseStory, tag });
-  } finally {
-    visibility = await p.stop();
-  }
-  return { description, loads: [posts.load], processed: posts.processed, visibility };
+  return underWatcher(ctx, async (watcher) => {
+    const p = probe(ctx);
+    p.start();
+    let posts;
+    let visibility;
+    try {
+      posts = await postsProcessed(ctx, watcher, { label: 'posts', connections: ctx.opts.connections, chooseStory, tag });
+    } finally {
+      visibility = await p.stop();
+    }
+    return { description, loads: [posts.load], processed: posts.processed, visibility };
+  });
 }
 
 /** `writes`: posts spread over 50 stories (50 partitions' worth of threads, the consumers' keys spread). */
@@ -132,28 +150,30 @@ async function writesOne(ctx) {
 async function mixed(ctx) {
   const { stories } = ctx.seed;
   const half = Math.max(1, Math.round(ctx.opts.connections / 2));
-  const p = probe(ctx);
-  p.start();
-  let readLoad;
-  let posts;
-  let visibility;
-  try {
-    posts = await postsProcessed(ctx, {
-      label: 'posts',
-      connections: half,
-      chooseStory: () => (Math.random() < 0.5 ? stories.hot : pick(stories.spread)),
-      tag: 'mixed',
-      during: [async () => (readLoad = await runLoad({ label: 'thread reads', gateways: ctx.run.gateways, connections: half, duration: ctx.opts.duration, build: threadRead(ctx, 0.5) }))],
-    });
-  } finally {
-    visibility = await p.stop();
-  }
-  return {
-    description: 'reads and posts at once, the viral story: half of the reads and half of the posts on the hot thread, the rest spread',
-    loads: [readLoad, posts.load],
-    processed: posts.processed,
-    visibility,
-  };
+  return underWatcher(ctx, async (watcher) => {
+    const p = probe(ctx);
+    p.start();
+    let readLoad;
+    let posts;
+    let visibility;
+    try {
+      posts = await postsProcessed(ctx, watcher, {
+        label: 'posts',
+        connections: half,
+        chooseStory: () => (Math.random() < 0.5 ? stories.hot : pick(stories.spread)),
+        tag: 'mixed',
+        during: [async () => (readLoad = await runLoad({ label: 'thread reads', gateways: ctx.run.gateways, connections: half, duration: ctx.opts.duration, build: threadRead(ctx, 0.5) }))],
+      });
+    } finally {
+      visibility = await p.stop();
+    }
+    return {
+      description: 'reads and posts at once, the viral story: half of the reads and half of the posts on the hot thread, the rest spread',
+      loads: [readLoad, posts.load],
+      processed: posts.processed,
+      visibility,
+    };
+  });
 }
 
 /** Reads every page of a thread; the ids in it, in order. */
@@ -224,6 +244,8 @@ async function burst(ctx) {
     await sleep(1000); // late duplicates, if any, get a moment to show up
     const verdict = watcher.report(accepted);
     processed = processedReport({ accepted: acceptedAt, finalAt: (id) => watcher.finalAt(id), loadStart: startedAt, loadEnd: endedAt });
+    processed.drainBoundSeconds = opts.drainBoundSeconds;
+    processed.watcherLagP99Ms = watcher.readerLagMs(accepted);
     const drained = verdict.applied === accepted.length;
     drain = {
       boundSeconds: opts.drainBoundSeconds,
