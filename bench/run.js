@@ -204,7 +204,7 @@ function processedLines(p) {
   return [
     `processed (final event comment.approved/held/rejected of each 202): accepted ${p.accepted} (${fmt(p.acceptedPerSecond)}/s over ${p.windowSeconds} s), ` +
       `processed/s over the load window ${fmt(p.processedPerSecond)}; ` +
-      (p.drained ? `drained ${p.drainSeconds} s after the load` : `NOT drained within ${p.drainBoundSeconds ?? '?'} s: ${p.notProcessed} of ${p.accepted} without a final event`) +
+      (p.drained ? `drained ${p.drainSeconds} s after the load` : `NOT drained: ${p.notProcessed} of ${p.accepted} without a final event when the scenario ended (waited up to ${p.drainBoundSeconds ?? '?'} s${p.lagAtEnd !== undefined ? ` and then for the consumers, ${p.lagAtEnd ?? '?'} events behind at the end` : ''})`) +
       `; submit->final p50 ${fmt(p.submitToFinalMs.p50)} ms, p99 ${fmt(p.submitToFinalMs.p99)} ms (bench reader lag p99 ${fmt(p.watcherLagP99Ms)} ms)`,
     `backlog (accepted - processed) each second, max ${p.backlogMax}: ${compactSeries(p.backlogPerSecond)}`,
   ];

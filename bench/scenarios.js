@@ -90,10 +90,13 @@ async function postsProcessed(ctx, watcher, { label, connections, chooseStory, t
   const loadEnd = loadStart + Math.round(load.seconds * 1000);
   const deadline = Date.now() + opts.writesDrainBoundSeconds * 1000;
   while (watcher.appliedCount(accepted.map((a) => a.id)) < accepted.length && Date.now() < deadline) await sleep(200);
-  const processed = processedReport({ accepted, finalAt: (id) => watcher.finalAt(id), loadStart, loadEnd });
-  processed.drainBoundSeconds = opts.writesDrainBoundSeconds;
-  processed.watcherLagP99Ms = watcher.readerLagMs(accepted.map((a) => a.id));
-  return { load: withAccepted(load), processed };
+  // Computed once the scenario's wait for the consumers is over too (final events that came late still count, at their time).
+  const report = () => ({
+    ...processedReport({ accepted, finalAt: (id) => watcher.finalAt(id), loadStart, loadEnd }),
+    drainBoundSeconds: opts.writesDrainBoundSeconds,
+    watcherLagP99Ms: watcher.readerLagMs(accepted.map((a) => a.id)),
+  });
+  return { load: withAccepted(load), report };
 }
 
 /**
@@ -106,14 +109,15 @@ async function underWatcher(ctx, body) {
   const watcher = new DecisionWatcher({ brokers: run.kafkaBrokers, topicPrefix: run.topicPrefix });
   await watcher.start();
   try {
-    const result = await body(watcher);
+    const { report, ...result } = await body(watcher);
+    let lagAtEnd;
     if (run.started) {
       const groups = ['articles', 'comments', 'moderation'].map((s) => `${s}-bench-${run.runId}`);
-      result.processed.lagAtEnd = await waitForConsumers(run.kafkaBrokers, groups, opts.writesDrainBoundSeconds * 1000);
+      lagAtEnd = await waitForConsumers(run.kafkaBrokers, groups, opts.writesDrainBoundSeconds * 1000);
       await sleep(500); // the last final events reach the watcher
     }
-    // Every comment whose final event came during the scenario: the denominator of the per-comment costs.
-    result.processed.allFinalEvents = watcher.applied.size;
+    // allFinalEvents: every comment whose final event came during the scenario, the denominator of the per-comment costs.
+    result.processed = { ...report(), lagAtEnd, allFinalEvents: watcher.applied.size };
     return result;
   } finally {
     await watcher.stop();
@@ -131,7 +135,7 @@ async function writesTo(ctx, chooseStory, tag, description) {
     } finally {
       visibility = await p.stop();
     }
-    return { description, loads: [posts.load], processed: posts.processed, visibility };
+    return { description, loads: [posts.load], report: posts.report, visibility };
   });
 }
 
@@ -170,7 +174,7 @@ async function mixed(ctx) {
     return {
       description: 'reads and posts at once, the viral story: half of the reads and half of the posts on the hot thread, the rest spread',
       loads: [readLoad, posts.load],
-      processed: posts.processed,
+      report: posts.report,
       visibility,
     };
   });

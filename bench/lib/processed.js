@@ -19,8 +19,12 @@ function processedReport({ accepted, finalAt, loadStart, loadEnd }) {
   const latencies = [];
   let inWindow = 0;
   let lastFinal = null;
+  const acceptedTimes = [];
   for (const a of accepted) {
     const at = finalAt(a.id);
+    // A comment is accepted before it is processed: when its final event is older than the 202's
+    // arrival here, the bench was slow to take the answer, and the event's time is the better bound.
+    acceptedTimes.push(at === undefined || at === null ? a.acceptedAt : Math.min(a.acceptedAt, at));
     if (at === undefined || at === null) continue;
     finals.push(at);
     latencies.push(Math.max(0, at - a.sentAt));
@@ -29,7 +33,7 @@ function processedReport({ accepted, finalAt, loadStart, loadEnd }) {
   }
   const processed = finals.length;
   const drained = processed === accepted.length;
-  const acceptedTimes = accepted.map((a) => a.acceptedAt).sort((x, y) => x - y);
+  acceptedTimes.sort((x, y) => x - y);
   finals.sort((x, y) => x - y);
   const end = Math.max(loadEnd, lastFinal ?? loadEnd, acceptedTimes.at(-1) ?? loadEnd);
   const backlog = [];

@@ -40,6 +40,13 @@ describe('bench processed figures', () => {
     expect(r.backlogPerSecond).toEqual([1]);
   });
 
+  it('never counts a comment processed before it was accepted (a 202 the bench took late)', () => {
+    const accepted = [{ id: 'a', sentAt: t0, acceptedAt: t0 + 2500 }];
+    const r = processedReport({ accepted, finalAt: () => t0 + 500, loadStart: t0, loadEnd: t0 + 3000 });
+    expect(r.backlogPerSecond).toEqual([0, 0, 0]);
+    expect(r.processedPerSecond).toBe(0.3);
+  });
+
   it('elides the middle of a long series, takes medians and ratios', () => {
     expect(compactSeries([1, 2, 3])).toBe('1 2 3');
     expect(compactSeries(Array.from({ length: 10 }, (_, i) => i), 4)).toBe('0 1 … 8 9');
