@@ -2,9 +2,10 @@
 // The benchmark's scenarios. Each returns a plain object (it goes to the JSON file as is).
 const { call, expect } = require('./lib/api');
 const { cleanBody } = require('./lib/bodies');
-const { DecisionWatcher } = require('./lib/decisions');
+const { DecisionWatcher, waitForConsumers } = require('./lib/decisions');
 const { runLoad } = require('./lib/load');
 const { VisibilityProbe } = require('./lib/probe');
+const { processedReport } = require('./lib/processed');
 const { summarize } = require('./lib/stats');
 
 const sleep = (ms) => new Promise((resolve) => setTimeout(resolve, ms));
@@ -61,41 +62,122 @@ async function reads(ctx) {
   return { description: 'thread reads: 80% first page of a random story, 20% a random page of the hot thread (500 comments)', loads: [load] };
 }
 
-async function writes(ctx) {
-  const p = probe(ctx);
-  p.start();
-  const load = await runLoad({
-    label: 'posts',
-    gateways: ctx.run.gateways,
-    connections: ctx.opts.connections,
-    duration: ctx.opts.duration,
-    build: post(ctx, () => pick(ctx.seed.stories.spread), 'writes'),
+/**
+ * Posts under `watcher` (it reads the run's comments.events from before the load on):
+ * every 202 is kept with when it was sent and accepted, and each is processed when its final
+ * event (comment.approved/held/rejected) is out. After the load, waits (bounded) for the backlog
+ * to drain, so the scenario's CPU and database figures include the work its posts caused.
+ */
+async function postsProcessed(ctx, watcher, { label, connections, chooseStory, tag, during = [] }) {
+  const { run, opts } = ctx;
+  const accepted = [];
+  const loadStart = Date.now();
+  const [load] = await Promise.all([
+    runLoad({
+      label,
+      gateways: run.gateways,
+      connections,
+      duration: opts.duration,
+      build: post(ctx, chooseStory, tag),
+      onResponse: (status, body, _g, latencyMs) => {
+        if (status !== 202) return;
+        const now = Date.now();
+        accepted.push({ id: JSON.parse(body).id, sentAt: now - latencyMs, acceptedAt: now });
+      },
+    }),
+    ...during.map((start) => start()),
+  ]);
+  const loadEnd = loadStart + Math.round(load.seconds * 1000);
+  const deadline = Date.now() + opts.writesDrainBoundSeconds * 1000;
+  while (watcher.appliedCount(accepted.map((a) => a.id)) < accepted.length && Date.now() < deadline) await sleep(200);
+  // Computed once the scenario's wait for the consumers is over too (final events that came late still count, at their time).
+  const report = () => ({
+    ...processedReport({ accepted, finalAt: (id) => watcher.finalAt(id), loadStart, loadEnd }),
+    drainBoundSeconds: opts.writesDrainBoundSeconds,
+    watcherLagP99Ms: watcher.readerLagMs(accepted.map((a) => a.id)),
   });
-  const visibility = await p.stop();
-  return { description: 'readers posting clean comments (auto-approved) across stories; probe comments measure submit -> visible', loads: [withAccepted(load)], visibility };
+  return { load: withAccepted(load), report };
+}
+
+/**
+ * Runs `body(watcher)` under a DecisionWatcher, then waits (bounded) until the services' consumers
+ * have handled everything (the probes' comments and the posts whose 202 never came back included),
+ * so the scenario's CPU and commands and its count of processed comments cover the same comments.
+ */
+async function underWatcher(ctx, body) {
+  const { run, opts } = ctx;
+  const watcher = new DecisionWatcher({ brokers: run.kafkaBrokers, topicPrefix: run.topicPrefix });
+  await watcher.start();
+  try {
+    const { report, ...result } = await body(watcher);
+    let lagAtEnd;
+    if (run.started) {
+      const groups = ['articles', 'comments', 'moderation'].map((s) => `${s}-bench-${run.runId}`);
+      lagAtEnd = await waitForConsumers(run.kafkaBrokers, groups, opts.writesDrainBoundSeconds * 1000);
+      await sleep(500); // the last final events reach the watcher
+    }
+    // allFinalEvents: every comment whose final event came during the scenario, the denominator of the per-comment costs.
+    result.processed = { ...report(), lagAtEnd, allFinalEvents: watcher.applied.size };
+    return result;
+  } finally {
+    await watcher.stop();
+  }
+}
+
+async function writesTo(ctx, chooseStory, tag, description) {
+  return underWatcher(ctx, async (watcher) => {
+    const p = probe(ctx);
+    p.start();
+    let posts;
+    let visibility;
+    try {
+      posts = await postsProcessed(ctx, watcher, { label: 'posts', connections: ctx.opts.connections, chooseStory, tag });
+    } finally {
+      visibility = await p.stop();
+    }
+    return { description, loads: [posts.load], report: posts.report, visibility };
+  });
+}
+
+/** `writes`: posts spread over 50 stories (50 partitions' worth of threads, the consumers' keys spread). */
+async function writes(ctx) {
+  const spread = ctx.seed.stories.spread.slice(0, 50);
+  return writesTo(ctx, () => pick(spread), 'writes', `readers posting clean comments (auto-approved) spread over ${spread.length} stories; probe comments measure submit -> visible`);
+}
+
+/** `writes-one`: every post to one story, so one partition of each topic carries all of them. */
+async function writesOne(ctx) {
+  const story = ctx.seed.stories.spread[0];
+  return writesTo(ctx, () => story, 'writes', 'readers posting clean comments (auto-approved), all to one story (one partition); probe comments measure submit -> visible');
 }
 
 async function mixed(ctx) {
   const { stories } = ctx.seed;
   const half = Math.max(1, Math.round(ctx.opts.connections / 2));
-  const p = probe(ctx);
-  p.start();
-  const [readLoad, writeLoad] = await Promise.all([
-    runLoad({ label: 'thread reads', gateways: ctx.run.gateways, connections: half, duration: ctx.opts.duration, build: threadRead(ctx, 0.5) }),
-    runLoad({
-      label: 'posts',
-      gateways: ctx.run.gateways,
-      connections: half,
-      duration: ctx.opts.duration,
-      build: post(ctx, () => (Math.random() < 0.5 ? stories.hot : pick(stories.spread)), 'mixed'),
-    }),
-  ]);
-  const visibility = await p.stop();
-  return {
-    description: 'reads and posts at once, the viral story: half of the reads and half of the posts on the hot thread, the rest spread',
-    loads: [readLoad, withAccepted(writeLoad)],
-    visibility,
-  };
+  return underWatcher(ctx, async (watcher) => {
+    const p = probe(ctx);
+    p.start();
+    let readLoad;
+    let posts;
+    let visibility;
+    try {
+      posts = await postsProcessed(ctx, watcher, {
+        label: 'posts',
+        connections: half,
+        chooseStory: () => (Math.random() < 0.5 ? stories.hot : pick(stories.spread)),
+        tag: 'mixed',
+        during: [async () => (readLoad = await runLoad({ label: 'thread reads', gateways: ctx.run.gateways, connections: half, duration: ctx.opts.duration, build: threadRead(ctx, 0.5) }))],
+      });
+    } finally {
+      visibility = await p.stop();
+    }
+    return {
+      description: 'reads and posts at once, the viral story: half of the reads and half of the posts on the hot thread, the rest spread',
+      loads: [readLoad, posts.load],
+      report: posts.report,
+      visibility,
+    };
+  });
 }
 
 /** Reads every page of a thread; the ids in it, in order. */
@@ -112,7 +194,8 @@ async function readWholeThread(base, articleId) {
 
 async function burst(ctx) {
   const { opts, run, seed } = ctx;
-  let sustainable = opts.sustainableRate ?? ctx.results.writes?.loads[0].acceptedPerSecond;
+  // The sustained rate is what the system processed, not what it accepted (the 202 can run ahead).
+  let sustainable = opts.sustainableRate ?? ctx.results.writes?.processed.processedPerSecond;
   let measuredFirst = null;
   if (!sustainable) {
     // No writes scenario ran: measure the sustainable rate briefly first.
@@ -129,8 +212,10 @@ async function burst(ctx) {
   const watcher = new DecisionWatcher({ brokers: run.kafkaBrokers, topicPrefix: run.topicPrefix });
   await watcher.start();
   const accepted = [];
+  const acceptedAt = [];
   let load;
   let drain;
+  let processed;
   try {
     const startedAt = Date.now();
     load = withAccepted(
@@ -144,8 +229,12 @@ async function burst(ctx) {
         duration: opts.burstSeconds + 60,
         overallRate: rate,
         build: post(ctx, () => pick(seed.stories.burst), 'burst'),
-        onResponse: (status, body) => {
-          if (status === 202) accepted.push(JSON.parse(body).id);
+        onResponse: (status, body, _g, latencyMs) => {
+          if (status !== 202) return;
+          const now = Date.now();
+          const id = JSON.parse(body).id;
+          accepted.push(id);
+          acceptedAt.push({ id, sentAt: now - latencyMs, acceptedAt: now });
         },
       }),
     );
@@ -158,6 +247,9 @@ async function burst(ctx) {
     const waitedSeconds = (Date.now() - loadEndedAt) / 1000;
     await sleep(1000); // late duplicates, if any, get a moment to show up
     const verdict = watcher.report(accepted);
+    processed = processedReport({ accepted: acceptedAt, finalAt: (id) => watcher.finalAt(id), loadStart: startedAt, loadEnd: endedAt });
+    processed.drainBoundSeconds = opts.drainBoundSeconds;
+    processed.watcherLagP99Ms = watcher.readerLagMs(accepted);
     const drained = verdict.applied === accepted.length;
     drain = {
       boundSeconds: opts.drainBoundSeconds,
@@ -186,6 +278,7 @@ async function burst(ctx) {
     ...(measuredFirst ? { sustainableMeasured: measuredFirst } : {}),
     loads: [load],
     drain,
+    processed,
     visible,
   };
 }
@@ -307,4 +400,4 @@ async function sse(ctx) {
   };
 }
 
-module.exports = { reads, writes, mixed, burst, pages, sse, readWholeThread, call };
+module.exports = { reads, writes, 'writes-one': writesOne, mixed, burst, pages, sse, readWholeThread, call };

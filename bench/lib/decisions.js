@@ -13,7 +13,8 @@ class DecisionWatcher {
     this.kafka = new Kafka({ clientId: 'bench', brokers: brokers.split(','), logLevel: logLevel.NOTHING });
     this.topics = { moderation: `${topicPrefix}moderation.events`, comments: `${topicPrefix}comments.events` };
     this.decided = new Map(); // comment id -> { events: Set(event id), deliveries, decisions: [] }
-    this.applied = new Map(); // comment id -> { events: Set, firstAt (ms epoch, message timestamp), status }
+    // comment id -> { events: Set, firstAt (ms epoch, message timestamp: when the service produced it), arrivedAt (here), status }
+    this.applied = new Map();
   }
 
   /** Records where the topics end now, then reads everything after that point. */
@@ -57,10 +58,26 @@ class DecisionWatcher {
     } else if (topic === this.topics.comments && APPLIED.has(type)) {
       const event = JSON.parse(message.value.toString());
       const id = event.payload.commentId;
-      const entry = this.applied.get(id) ?? { events: new Set(), firstAt: Number(message.timestamp), status: type.slice('comment.'.length) };
+      const entry = this.applied.get(id) ?? { events: new Set(), firstAt: Number(message.timestamp), arrivedAt: Date.now(), status: type.slice('comment.'.length) };
       entry.events.add(event.id);
       this.applied.set(id, entry);
     }
+  }
+
+  /** When the comment's final event was produced (its message timestamp), undefined when not seen. */
+  finalAt(id) {
+    return this.applied.get(id)?.firstAt;
+  }
+
+  /** How long final events took from their producer to this reader (p99, ms): the watcher's own lag. */
+  readerLagMs(ids) {
+    const lags = [];
+    for (const id of ids) {
+      const a = this.applied.get(id);
+      if (a) lags.push(a.arrivedAt - a.firstAt);
+    }
+    lags.sort((x, y) => x - y);
+    return lags.length ? lags[Math.min(lags.length - 1, Math.ceil(0.99 * lags.length) - 1)] : null;
   }
 
   /** How many of `ids` have had their decision applied by the comments service. */

@@ -15,7 +15,8 @@ const stopAll = () => {
 /**
  * Runs one kind of request against every gateway at once for `duration` seconds.
  * - build(i): { method, path, headers, body } of the next request (i counts per instance)
- * - onResponse(status, body): optional, e.g. to collect the ids of accepted comments
+ * - onResponse(status, body, gateway, latencyMs): optional, e.g. to collect the ids of accepted
+ *   comments and when each was sent (now − latencyMs)
  * - overallRate: total requests/s across gateways (open loop), else as fast as the connections go.
  * - amount: stop after this many responses (then `duration` only bounds the run).
  */
@@ -26,12 +27,15 @@ async function runLoad({ gateways, connections, duration, amount, overallRate, b
   const instances = gateways.map((url, g) => {
     const share = Math.max(1, Math.floor(connections / gateways.length) + (g < connections % gateways.length ? 1 : 0));
     let n = 0;
+    // autocannon hands over a response's body (recordBody) and then, synchronously on the same
+    // client, its latency ('response'): the body waits here for its latency.
+    let body = null;
     const request = {
       setupRequest: (req) => {
         const next = build(n++, g);
         return { ...req, ...next, headers: { ...next.headers } };
       },
-      ...(onResponse ? { onResponse: (status, body) => onResponse(status, body, g) } : {}),
+      ...(onResponse ? { onResponse: (_status, text) => (body = text) } : {}),
     };
     const instance = autocannon({
       url,
@@ -47,6 +51,10 @@ async function runLoad({ gateways, connections, duration, amount, overallRate, b
     instance.once('done', () => running.delete(instance));
     instance.on('response', (_client, statusCode, _bytes, responseTime) => {
       latencies.push(responseTime);
+      if (onResponse) {
+        onResponse(statusCode, body, g, responseTime);
+        body = null;
+      }
       statuses[statusCode] = (statuses[statusCode] ?? 0) + 1;
     });
     return new Promise((resolve, reject) => {

@@ -146,6 +146,7 @@ class ProcessSampler {
         name: g.name,
         pid: g.pid,
         cpuPercent: Math.round(((ticks / CLK_TCK) / seconds) * 1000) / 10,
+        cpuMs: Math.round((ticks / CLK_TCK) * 1000),
         rssMaxMb: Math.round((this.maxRss[i] / 1024) * 10) / 10,
         pssMaxMb: Math.round((this.maxPss[i] / 1024) * 10) / 10,
         ...(g.withChildren ? { processesMax: this.maxProcesses[i] } : {}),

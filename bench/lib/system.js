@@ -120,12 +120,12 @@ const databaseOf = (run, service) => `bench_${run.runId}_${service}`;
  * consumer group, so Kafka shares the partitions among them. The load generator spreads its
  * connections over the gateways.
  */
-async function startSystem({ instances, build, log }) {
+async function startSystem({ instances, build, log, root = ROOT, label = 'candidate' }) {
   const infra = await infrastructure(log);
-  const gatewayMain = path.join(ROOT, 'dist', 'apps', 'gateway', 'src', 'main.js');
+  const gatewayMain = path.join(root, 'dist', 'apps', 'gateway', 'src', 'main.js');
   if (build || !fs.existsSync(gatewayMain)) {
-    log('building (npm run build)…');
-    execFileSync('npm', ['run', 'build'], { cwd: ROOT, stdio: ['ignore', 'inherit', 'inherit'] });
+    log(`building ${label} (npm run build)…`);
+    execFileSync('npm', ['run', 'build'], { cwd: root, stdio: ['ignore', 'inherit', 'inherit'] });
   }
   const runId = `${Date.now().toString(36)}${randomBytes(2).toString('hex')}`;
   const run = {
@@ -136,6 +136,8 @@ async function startSystem({ instances, build, log }) {
     jwtSecret: randomBytes(32).toString('hex'),
     serviceAuthSecret: randomBytes(32).toString('hex'),
     logDir: path.join(ROOT, '.infra', 'logs', 'bench', runId),
+    root,
+    label,
     processes: [],
     gateways: [],
     started: true,
@@ -147,8 +149,8 @@ async function startSystem({ instances, build, log }) {
     // BENCH_NODE_ARGS: flags for every service's node (e.g. "--cpu-prof --cpu-prof-dir=/tmp/prof": a
     // V8 CPU profile per process, written when it stops; NODE_OPTIONS refuses those flags).
     const nodeArgs = (process.env.BENCH_NODE_ARGS ?? '').split(' ').filter(Boolean);
-    const child = spawn(process.execPath, [...nodeArgs, path.join(ROOT, 'dist', 'apps', name, 'src', 'main.js')], {
-      cwd: ROOT,
+    const child = spawn(process.execPath, [...nodeArgs, path.join(root, 'dist', 'apps', name, 'src', 'main.js')], {
+      cwd: root,
       env: serviceEnv(run, name, port, backendPorts),
       stdio: ['ignore', fd, fd],
     });
@@ -157,17 +159,28 @@ async function startSystem({ instances, build, log }) {
     return child;
   };
   // Backends first: the first instance of each creates its topics before a second one joins.
+  try {
+    await startLanes(run, instances, spawnService);
+  } catch (error) {
+    // Not returned, so nobody else could stop them: what this call started goes with it.
+    await stopSystem(run);
+    throw error;
+  }
+  return run;
+}
+
+async function startLanes(run, instances, spawnService) {
   for (let i = 0; i < instances; i++) {
     const ports = {};
     for (const name of BACKENDS) ports[name] = await freePort();
     const children = BACKENDS.map((name) => spawnService(name, ports[name], null, i + 1));
-    await Promise.all(BACKENDS.map((name, k) => waitReady(ports[name], 120_000, children[k])));
+    // 240 s each: on a crowded machine (load 30 on 2 cores) a Nest boot takes minutes.
+    await Promise.all(BACKENDS.map((name, k) => waitReady(ports[name], 240_000, children[k])));
     const gatewayPort = await freePort();
     const gateway = spawnService('gateway', gatewayPort, ports, i + 1);
-    await waitReady(gatewayPort, 60_000, gateway);
+    await waitReady(gatewayPort, 240_000, gateway);
     run.gateways.push(`http://127.0.0.1:${gatewayPort}`);
   }
-  return run;
 }
 
 /** A system someone else runs: the JWT secret comes from JWT_SECRET or .infra/jwt-secret, as scripts/token.js does. */
