@@ -79,7 +79,7 @@ describe('three brokers: a broker lost or restarted under load loses and doubles
     await admin.connect();
     await admin.createTopics({ waitForLeaders: true, topics: [{ topic: prefix + ALL_TOPICS[0], numPartitions: 1, replicationFactor: 1 }] });
     await admin.disconnect();
-    const env = { KAFKA_BROKERS: stackBrokers(), KAFKA_TOPIC_PREFIX: prefix, KAFKA_REPLICATION_FACTOR: '3', KAFKA_MIN_INSYNC_REPLICAS: '2', PORT: '1' };
+    const env = { KAFKA_BROKERS: stackBrokers(), KAFKA_TOPIC_PREFIX: prefix, KAFKA_REPLICATION_FACTOR: '3', KAFKA_MIN_INSYNC_REPLICAS: '2', PORT: '1', SERVICE_AUTH_SECRET: 's'.repeat(32) };
     const topicAdmin = (check: string) => {
       const config = loadConfig(ServiceConfig, { ...env, KAFKA_REPLICATION_CHECK: check });
       return new TopicAdmin(new KafkaClient('faults-cluster', config.KAFKA_BROKERS), config, { service: `under-${check}` });

@@ -34,14 +34,14 @@ describe('loadConfig', () => {
   });
 
   it('takes a replication factor and min ISR, and refuses a min ISR above the factor', () => {
-    expect(loadConfig(TestConfig, { MONGO_URL: 'mongodb://db/x' })).toMatchObject({ KAFKA_REPLICATION_FACTOR: 1, KAFKA_MIN_INSYNC_REPLICAS: 1, KAFKA_REPLICATION_CHECK: 'warn' });
-    expect(loadConfig(TestConfig, { MONGO_URL: 'mongodb://db/x', KAFKA_REPLICATION_FACTOR: '3', KAFKA_MIN_INSYNC_REPLICAS: '2' })).toMatchObject({
+    expect(loadConfig(TestConfig, { ...SECRET, MONGO_URL: 'mongodb://db/x' })).toMatchObject({ KAFKA_REPLICATION_FACTOR: 1, KAFKA_MIN_INSYNC_REPLICAS: 1, KAFKA_REPLICATION_CHECK: 'warn' });
+    expect(loadConfig(TestConfig, { ...SECRET, MONGO_URL: 'mongodb://db/x', KAFKA_REPLICATION_FACTOR: '3', KAFKA_MIN_INSYNC_REPLICAS: '2' })).toMatchObject({
       KAFKA_REPLICATION_FACTOR: 3,
       KAFKA_MIN_INSYNC_REPLICAS: 2,
     });
-    expect(() => loadConfig(TestConfig, { MONGO_URL: 'mongodb://db/x', KAFKA_REPLICATION_FACTOR: '2', KAFKA_MIN_INSYNC_REPLICAS: '3' })).toThrow(
+    expect(() => loadConfig(TestConfig, { ...SECRET, MONGO_URL: 'mongodb://db/x', KAFKA_REPLICATION_FACTOR: '2', KAFKA_MIN_INSYNC_REPLICAS: '3' })).toThrow(
       /KAFKA_MIN_INSYNC_REPLICAS: KAFKA_MIN_INSYNC_REPLICAS must not exceed KAFKA_REPLICATION_FACTOR/,
     );
-    expect(() => loadConfig(TestConfig, { MONGO_URL: 'mongodb://db/x', KAFKA_REPLICATION_CHECK: 'ignore' })).toThrow(/KAFKA_REPLICATION_CHECK/);
+    expect(() => loadConfig(TestConfig, { ...SECRET, MONGO_URL: 'mongodb://db/x', KAFKA_REPLICATION_CHECK: 'ignore' })).toThrow(/KAFKA_REPLICATION_CHECK/);
   });
 });

@@ -67,7 +67,7 @@ describe('LiveHub', () => {
 describe('LiveListener', () => {
   const setup = () => {
     const hub = new LiveHub({ maxConnections: 10, replay: 100, heartbeatMs: 60_000 });
-    const listener = new LiveListener(hub, loadConfig(GatewayConfig, { JWT_SECRET: 'x'.repeat(32) }));
+    const listener = new LiveListener(hub, loadConfig(GatewayConfig, { JWT_SECRET: 'x'.repeat(32), SERVICE_AUTH_SECRET: 's'.repeat(32) }));
     const story = stream();
     const desk = stream();
     hub.subscribe(articleChannel(A), story);
@@ -105,11 +105,11 @@ describe('LiveListener', () => {
   });
 
   it('reads CORS_ORIGINS as a list and defaults to none', () => {
-    expect(loadConfig(GatewayConfig, { JWT_SECRET: 'x'.repeat(32) }).CORS_ORIGINS).toEqual([]);
-    expect(loadConfig(GatewayConfig, { JWT_SECRET: 'x'.repeat(32), CORS_ORIGINS: 'http://127.0.0.1:3100, https://news.example' }).CORS_ORIGINS).toEqual([
+    expect(loadConfig(GatewayConfig, { JWT_SECRET: 'x'.repeat(32), SERVICE_AUTH_SECRET: 's'.repeat(32) }).CORS_ORIGINS).toEqual([]);
+    expect(loadConfig(GatewayConfig, { JWT_SECRET: 'x'.repeat(32), SERVICE_AUTH_SECRET: 's'.repeat(32), CORS_ORIGINS: 'http://127.0.0.1:3100, https://news.example' }).CORS_ORIGINS).toEqual([
       'http://127.0.0.1:3100',
       'https://news.example',
     ]);
-    expect(() => loadConfig(GatewayConfig, { JWT_SECRET: 'x'.repeat(32), CORS_ORIGINS: 'not an origin' })).toThrow(/CORS_ORIGINS/);
+    expect(() => loadConfig(GatewayConfig, { JWT_SECRET: 'x'.repeat(32), SERVICE_AUTH_SECRET: 's'.repeat(32), CORS_ORIGINS: 'not an origin' })).toThrow(/CORS_ORIGINS/);
   });
 });

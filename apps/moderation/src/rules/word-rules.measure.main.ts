@@ -5,5 +5,5 @@ import { ruleSettingsFrom } from './rule-settings';
 import { formatWordRules, measureWordRules } from './word-rules.measure';
 
 const started = Date.now();
-console.log(formatWordRules(measureWordRules(ruleSettingsFrom(loadConfig(ModerationConfig, {})))));
+console.log(formatWordRules(measureWordRules(ruleSettingsFrom(loadConfig(ModerationConfig, { SERVICE_AUTH_SECRET: 'only the rule settings are read here' })))));
 console.log(`(${((Date.now() - started) / 1000).toFixed(1)} s)`);
