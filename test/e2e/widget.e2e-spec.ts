@@ -197,7 +197,7 @@ describe('the reader widget', () => {
 
     await decide(commentId, 'reject', 'Personal attacks are not allowed here');
     await author.page
-      .getByText('Your comment was not published: Personal attacks are not allowed here')
+      .locator('.comment.own .fate', { hasText: 'Your comment was not published: Personal attacks are not allowed here' })
       .waitFor({ timeout: 20_000 })
       .catch(async (error) => {
         const seen = await api('GET', `/api/v1/comments/${commentId}`, { token: authorToken });

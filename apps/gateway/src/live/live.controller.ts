@@ -30,7 +30,7 @@ export class LiveController {
   @ApiOperation({
     summary: "A story's live stream (text/event-stream): approved comments, removals, thread state and count",
     description:
-      'Events: `comment` {comment|null, commentId, commentCount} when a comment is approved (new or edited; null: reload it), ' +
+      'Events: `comment` {comment|null, commentId, commentCount, approvedAt} when a comment is approved (new or edited; null: reload it), ' +
       '`removed` {commentId, commentCount}, `thread` {state, commentCount, closesAt, archivesAt}, `reset` (reload: events were missed). ' +
       'Heartbeat comments keep it open. 404 for a hidden or unknown story, 503 with Retry-After when the gateway holds its maximum of streams.',
   })
