@@ -125,6 +125,12 @@ describe('moderator console', () => {
     await expect(row).toHaveTextLike(/Lamont signs the budget/);
     await expect(row).toHaveTextLike(/Ann Reader/);
     await expect(row).toHaveTextLike(/suspect_words.*moron/);
+    // the held tab's count is the service's (all stories), refreshed while the console is open
+    await eventually(async () => {
+      const counts = (await api('GET', '/api/v1/moderation/queue/counts', { token: moderatorToken() })).body;
+      expect(counts.held).toBeGreaterThanOrEqual(1);
+      expect(await page.locator('[data-count="held"]').textContent()).toBe(String(counts.held));
+    });
     await checkA11y(page);
     await page.screenshot({ path: join(SHOTS, 'console.png'), fullPage: true });
 
