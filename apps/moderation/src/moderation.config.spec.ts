@@ -45,3 +45,39 @@ describe('ModerationConfig', () => {
     for (const name of ['MODERATION_BANNED_WORDS', 'MODERATION_REPORT_THRESHOLD', 'MODERATION_SHOUTING_RATIO', 'MODERATION_CACHE_TTL_MS', 'MODERATION_CACHE_MAX_ENTRIES', 'MODERATION_BATCH_LINGER_MS', 'MODERATION_BATCH_MAX', 'MODERATION_SANCTIONS_REFRESH_MS']) expect((error as ConfigError).message).toContain(name);
   });
 });
+
+describe('ModerationConfig: scorers', () => {
+  it('has every scorer off by default, with the documented thresholds, deadline and fallback', () => {
+    const config = loadConfig(ModerationConfig, {});
+    expect(config.MODERATION_PERSPECTIVE_URL).toBeUndefined();
+    expect(config.MODERATION_AKISMET_KEY).toBeUndefined();
+    expect(config).toMatchObject({
+      MODERATION_PERSPECTIVE_HOLD: 0.7,
+      MODERATION_PERSPECTIVE_REJECT: 0.9,
+      MODERATION_AKISMET_HOLD: 0.5,
+      MODERATION_AKISMET_REJECT: 0.95,
+      MODERATION_SCORER_DEADLINE_MS: 300,
+      MODERATION_SCORER_FALLBACK: 'hold',
+    });
+  });
+
+  it('refuses a reject threshold below its hold threshold, a bad URL and an unknown fallback, naming each', () => {
+    let error: unknown;
+    try {
+      loadConfig(ModerationConfig, {
+        MODERATION_PERSPECTIVE_HOLD: '0.8',
+        MODERATION_PERSPECTIVE_REJECT: '0.6',
+        MODERATION_AKISMET_URL: 'not a url',
+        MODERATION_SCORER_FALLBACK: 'approve',
+        MODERATION_SCORER_DEADLINE_MS: '0',
+      });
+    } catch (caught) {
+      error = caught;
+    }
+    expect(error).toBeInstanceOf(ConfigError);
+    const message = (error as ConfigError).message;
+    for (const name of ['MODERATION_PERSPECTIVE_REJECT must be at least MODERATION_PERSPECTIVE_HOLD', 'MODERATION_AKISMET_URL', 'MODERATION_SCORER_FALLBACK', 'MODERATION_SCORER_DEADLINE_MS']) {
+      expect(message).toContain(name);
+    }
+  });
+});

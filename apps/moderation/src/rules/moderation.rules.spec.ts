@@ -29,6 +29,7 @@ describe('review', () => {
     ['banned word', comment('you s c u m b a g'), 'banned_words', 'reject'],
     ['repeat', comment('Same  words', { author: { approvedCount: 5, premoderated: false, recentBodies: ['same words'] } }), 'repeat', 'reject'],
     ['suspect word', comment('what a m0r0n'), 'suspect_words', 'hold'],
+    ['suspect word, plural', comment('you are all morons'), 'suspect_words', 'hold'],
     ['link', comment('read more at https://example.com/x'), 'links', 'hold'],
     ['bare domain', comment('see cheap-pills.ru now'), 'links', 'hold'],
     ['shouting', comment('WAKE UP CT!! RESCIND THE ANTI-CONSTITUTIONAL LAWS'), 'shouting', 'hold'],

@@ -158,8 +158,10 @@ export class WordMatcher {
       const candidates = [stem, stem.replace(/(.)\1$/, '$1')];
       if (/^(?:ing|ed|er|ers)$/.test(ending)) candidates.push(stem + 'e');
       for (const candidate of candidates) {
-        // Only obscenities and slurs inflect; short words inflect too freely ("spaced", "spicy", "booby").
+        // Obscenities, slurs and a list's own words inflect ("idiots", "liars"); the built-in list's
+        // short words inflect too freely ("spaced", "spicy", "booby"), its sensitive and news words never.
         const category = this.words.get(candidate);
+        if (category === 'listed' && candidate.length >= 4) return candidate;
         if (category !== 'obscenity' && category !== 'slur') continue;
         if (candidate.length >= 5 || this.inflectedShort.has(candidate)) return candidate;
       }
