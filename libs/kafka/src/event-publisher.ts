@@ -19,17 +19,16 @@ export class EventPublisher implements OnModuleInit, OnApplicationShutdown {
     private readonly topics: TopicAdmin,
     private readonly config: ServiceConfig,
   ) {
-    // Idempotent: the broker drops a retried batch it already has and refuses one out of order, so
-    // a send retried after a lost response or a leader change neither repeats nor reorders a
-    // story's events. It needs acks -1 (every send below) and one request in flight per broker.
-    // Retries stay bounded (kafkajs would retry forever): a send that still fails is left to the
-    // outbox poller, and consumers drop the rare repeat by event id.
+    // Not kafkajs' idempotent producer: on the three-broker fault suite (npm run
+    // test:faults:cluster) it failed with OUT_OF_ORDER_SEQUENCE_NUMBER after a broker restarted
+    // and kept failing (kafkajs 2.2.4 does not reset its producer id), so an outbox event was never
+    // published. Instead: acks -1 on every send, and one request in flight per broker, so a retried
+    // send cannot overtake a later one (a story's events keep their order). A retry may write a
+    // batch twice; consumers drop repeats by event id (docs/operations.md).
     this.producer = kafka.producer({
       allowAutoTopicCreation: false,
       createPartitioner: Partitioners.DefaultPartitioner,
-      idempotent: true,
       maxInFlightRequests: 1,
-      retry: { initialRetryTime: 100, retries: 10 },
     });
   }
 
