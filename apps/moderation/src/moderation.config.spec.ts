@@ -48,7 +48,7 @@ describe('ModerationConfig', () => {
 
 describe('ModerationConfig: scorers', () => {
   it('has every scorer off by default, with the documented thresholds, deadline and fallback', () => {
-    const config = loadConfig(ModerationConfig, {});
+    const config = loadConfig(ModerationConfig, SECRET);
     expect(config.MODERATION_PERSPECTIVE_URL).toBeUndefined();
     expect(config.MODERATION_AKISMET_KEY).toBeUndefined();
     expect(config).toMatchObject({

@@ -234,4 +234,47 @@ describe('KafkaEventServer', () => {
     // Transitively: 0 and 2 share nothing directly, but both share a key with 1.
     expect(lane([['a'], ['a', 'b'], ['b'], ['c']])).toEqual([[0, 1, 2], [3]]);
   });
+
+  // The fault suite's broker restart on a crowded box: kafkajs gave up ("Failed to find group
+  // coordinator", restart: false) and every service stayed unready, consuming nothing, for good.
+  it('starts consuming again after a crash kafkajs does not restart from', async () => {
+    jest.useFakeTimers();
+    try {
+      const consumers: { handlers: Map<string, (e: unknown) => void>; runs: number; disconnects: number }[] = [];
+      const kafka = {
+        consumer: () => {
+          const c = { handlers: new Map<string, (e: unknown) => void>(), runs: 0, disconnects: 0 };
+          consumers.push(c);
+          return {
+            events: { CRASH: 'crash', GROUP_JOIN: 'join' },
+            on: (name: string, fn: (e: unknown) => void) => c.handlers.set(name, fn),
+            connect: async () => undefined,
+            subscribe: async () => undefined,
+            run: async () => void c.runs++,
+            disconnect: async () => void c.disconnects++,
+          };
+        },
+      } as unknown as KafkaClient;
+      const config = { KAFKA_SESSION_TIMEOUT_MS: 30_000, KAFKA_PARTITIONS: 3, KAFKA_TOPIC_PREFIX: '', KAFKA_CRASH_ATTEMPTS: 3 } as ServiceConfig;
+      const crashing = new KafkaEventServer(kafka, { ready: async () => undefined } as unknown as TopicAdmin, {} as EventPublisher, config, { service: 'articles' });
+      crashing.addHandler('article.unpublished', async () => undefined, true);
+      await new Promise<void>((resolve, reject) => crashing.listen((error) => (error ? reject(error) : resolve())));
+      expect(crashing.isHealthy()).toBe(true);
+
+      consumers[0]!.handlers.get('crash')!({ payload: { error: new Error('Failed to find group coordinator'), restart: false } });
+      expect(crashing.isHealthy()).toBe(false);
+      await jest.advanceTimersByTimeAsync(2_500);
+      expect(consumers).toHaveLength(2);
+      expect(consumers[0]!.disconnects).toBe(1);
+      expect(consumers[1]!.runs).toBe(1);
+      expect(crashing.isHealthy()).toBe(true);
+
+      // A crash kafkajs restarts from itself is left to it.
+      consumers[1]!.handlers.get('crash')!({ payload: { error: new Error('rebalancing'), restart: true } });
+      await jest.advanceTimersByTimeAsync(5_000);
+      expect(consumers).toHaveLength(2);
+    } finally {
+      jest.useRealTimers();
+    }
+  });
 });

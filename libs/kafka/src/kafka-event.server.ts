@@ -101,9 +101,13 @@ export class KafkaEventServer extends Server implements CustomTransportStrategy 
       this.crashGuard.joined();
     });
     this.consumer.on(CRASH, ({ payload }) => {
-      // kafkajs restarts the consumer itself after a retriable crash.
-      this.state = payload.restart ? this.state : 'crashed';
+      // kafkajs restarts the consumer itself after a retriable crash; after any other (seen: a
+      // broker slower to come back than kafkajs' retries, "Failed to find group coordinator") it
+      // stays down for good, and so did the service's consuming: it is restarted here instead.
       this.log.error({ msg: 'consumer crashed', error: payload.error?.message, restart: payload.restart });
+      if (payload.restart || this.state === 'stopped') return;
+      this.state = 'crashed';
+      void this.restartAfterCrash();
     });
     await this.consumer.connect();
     await this.consumer.subscribe({ topics: topics.map((topic) => this.config.KAFKA_TOPIC_PREFIX + topic), fromBeginning: true });
@@ -114,6 +118,23 @@ export class KafkaEventServer extends Server implements CustomTransportStrategy 
     });
     this.state = 'running';
     this.log.log({ msg: 'consuming', groupId: this.groupId, topics, events: types });
+  }
+
+  /** Starts consuming again after a crash kafkajs gives up on, with a growing pause, until it works or the server is closed. */
+  private async restartAfterCrash(): Promise<void> {
+    for (let attempt = 1; this.state === 'crashed'; attempt++) {
+      await new Promise((resolve) => setTimeout(resolve, Math.min(30_000, 1_000 * 2 ** Math.min(attempt, 5))));
+      if (this.state !== 'crashed') return;
+      await this.consumer?.disconnect().catch(() => undefined);
+      try {
+        await this.start();
+        this.log.warn({ msg: 'consumer restarted after a crash', groupId: this.groupId, attempt });
+        return;
+      } catch (error) {
+        this.log.error({ msg: 'consumer restart failed, will try again', groupId: this.groupId, attempt, error: (error as Error).message });
+        this.state = 'crashed';
+      }
+    }
   }
 
   /**
