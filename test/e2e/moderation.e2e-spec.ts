@@ -189,6 +189,8 @@ describe('moderation', () => {
     const from = new Date(rude.payload.at.getTime() - 1).toISOString();
     const to = new Date(rude.payload.at.getTime() + 1).toISOString();
     expect((await queue({ from, to })).items.map((i) => i.comment.id)).toContain(rude.payload.commentId);
+    // An inverted range is a filter that selects nothing, not an error.
+    expect(await queue({ from: to, to: from })).toMatchObject({ items: [], nextCursor: null });
     expect((await queue({ articleId: randomUUID() })).items).toEqual([]);
   });
 
@@ -520,7 +522,6 @@ describe('moderation', () => {
       { name: 'a queue of an unknown status', call: () => api('GET', '/api/v1/moderation/queue?status=pending', { token: moderator() }), status: 400 },
       { name: 'a queue limit of 0', call: () => api('GET', '/api/v1/moderation/queue?limit=0', { token: moderator() }), status: 400 },
       { name: 'a queue from that is no date', call: () => api('GET', '/api/v1/moderation/queue?from=yesterday', { token: moderator() }), status: 400 },
-      { name: 'a queue range ending before it starts', call: () => api('GET', '/api/v1/moderation/queue?from=2026-02-01T00:00:00Z&to=2026-01-01T00:00:00Z', { token: moderator() }), status: 400, code: 'invalid_date_range' },
       { name: 'a forged cursor', call: () => api('GET', '/api/v1/moderation/queue?cursor=bm9wZQ', { token: moderator() }), status: 400, code: 'invalid_cursor' },
       { name: 'an unknown queue filter', call: () => api('GET', '/api/v1/moderation/queue?sort=desc', { token: moderator() }), status: 400 },
       { name: 'an unknown sanction kind', call: () => api('POST', `/api/v1/moderation/users/${victim}/sanctions`, { token: moderator(), body: { kind: 'shadowban', reason: 'x' } }), status: 400 },

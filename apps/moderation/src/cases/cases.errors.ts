@@ -35,5 +35,3 @@ export const busy = (commentId: string) =>
 
 export const invalidCursor = () => new DomainError('invalid', 'invalid_cursor', 'cursor is not one this API gave out');
 
-export const invalidRange = () =>
-  new DomainError('invalid', 'invalid_date_range', 'from must be before to', { fields: ['from: must be before to'] });

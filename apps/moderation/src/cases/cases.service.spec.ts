@@ -368,6 +368,21 @@ describe('CasesService', () => {
     ]);
   });
 
+  it('decides a bulk several comments at once, in input order, one comment\'s items one after the other', async () => {
+    const { service, story } = setup();
+    const held = Array.from({ length: 20 }, (_, i) => submission(story(), `you moron number ${i}`));
+    for (const input of held) await service.review(input);
+    // The first comment twice: its items run one after the other, so the second finds it decided
+    // (as when the whole list ran in sequence), never a race between the two.
+    const decisions = held.map((c) => ({ commentId: c.commentId, decision: 'reject' as 'approve' | 'reject', reason: 'insults' }));
+    decisions.push({ commentId: held[0]!.commentId, decision: 'approve', reason: 'on second thought' });
+    const bulk = await service.decideMany({ decisions }, mona);
+    expect(bulk).toMatchObject({ succeeded: 20, failed: 1 });
+    expect(bulk.results.map((r) => r.commentId)).toEqual(decisions.map((d) => d.commentId));
+    expect(bulk.results.map((r) => (r.ok ? r.status : r.code))).toEqual([...held.map(() => 'rejected'), 'already_decided']);
+    expect((await service.queue(queue({ status: 'rejected' }))).items).toHaveLength(20);
+  });
+
   it('takes one report per reader, announces the count, and queues the comment at the threshold', async () => {
     const { service, story, published } = setup();
     const input = submission(story(), 'A perfectly fine opinion');
@@ -399,6 +414,7 @@ describe('CasesService', () => {
     expect((await service.queue(queue({ q: 'NUMBER 4' }))).items).toHaveLength(1);
     expect((await service.queue(queue({ from: new Date(base + 3_500), to: new Date(base + 20_000) }))).items).toHaveLength(2);
     expect(await codeOf(service.queue(queue({ cursor: 'nonsense' })))).toBe('invalid_cursor');
-    expect(await codeOf(service.queue(queue({ from: new Date(base), to: new Date(base) })))).toBe('invalid_date_range');
+    expect(await service.queue(queue({ from: new Date(base), to: new Date(base) }))).toEqual({ status: 'held', items: [], nextCursor: null });
+    expect((await service.queue(queue({ from: new Date(base + 20_000), to: new Date(base) }))).items).toEqual([]);
   });
 });

@@ -27,7 +27,7 @@ import { readAuthorHistory, RECENT_BODIES_LIMIT } from './author-history.rules';
 import { CaseChange, decideByModerator, deleteComment, importComment, report, reviewRevision } from './case.rules';
 import { CaseDocument, CaseEntryDocument, CaseState } from './case.schema';
 import { CaseView, QueueItem, toCaseView, toQueueItem } from './case.view';
-import { alreadyDecided, busy, commentNotFound, invalidCursor, invalidRange, revisionChanged } from './cases.errors';
+import { alreadyDecided, busy, commentNotFound, invalidCursor, revisionChanged } from './cases.errors';
 import { CasesRepository, emptyCounts, LatestEntry, StatusCounts } from './cases.repository';
 
 export const CASES_OUTBOX = Symbol('CASES_OUTBOX');
@@ -70,6 +70,9 @@ interface CommitOptions {
 
 /** Writers that keep colliding on one case get this many tries before the caller is told to retry. */
 const COMMIT_ATTEMPTS = 5;
+
+/** Comments a bulk decision works on at once. */
+const BULK_CONCURRENCY = 8;
 
 /**
  * Moderation cases, one per comment: the automatic rules on every submitted or edited revision,
@@ -174,22 +177,33 @@ export class CasesService {
 
   /** Several decisions, one by one; each is reported ok or failed with the code a single one would get. */
   async decideMany(input: BulkDecisionInput, moderator: Actor): Promise<{ results: BulkResult[]; succeeded: number; failed: number }> {
-    const results: BulkResult[] = [];
-    for (const item of input.decisions) {
-      try {
-        const view = await this.decide(item.commentId, item, moderator);
-        results.push({ commentId: item.commentId, ok: true, status: view.comment.status });
-      } catch (error) {
-        if (error instanceof DomainError) {
-          results.push({ commentId: item.commentId, ok: false, code: error.code, message: error.message });
-        } else {
-          this.log.error({ msg: 'bulk decision failed', commentId: item.commentId, error: (error as Error).stack ?? String(error) });
-          results.push({ commentId: item.commentId, ok: false, code: 'internal_error', message: 'something went wrong on our side; try this one again' });
-        }
+    // Up to BULK_CONCURRENCY comments at once (one by one, 200 items outlast the gateway's upstream
+    // timeout); the items of one comment stay in input order, one after the other, so each item's
+    // outcome is what it was when the whole list ran in sequence. Results in input order.
+    const results: BulkResult[] = new Array(input.decisions.length);
+    const byComment = new Map<string, number[]>();
+    input.decisions.forEach((item, index) => byComment.set(item.commentId, [...(byComment.get(item.commentId) ?? []), index]));
+    const groups = [...byComment.values()];
+    let next = 0;
+    const worker = async () => {
+      while (next < groups.length) {
+        for (const index of groups[next++]!) results[index] = await this.decideOne(input.decisions[index]!, moderator);
       }
-    }
+    };
+    await Promise.all(Array.from({ length: Math.min(BULK_CONCURRENCY, groups.length) }, worker));
     const succeeded = results.filter((r) => r.ok).length;
     return { results, succeeded, failed: results.length - succeeded };
+  }
+
+  private async decideOne(item: BulkDecisionInput['decisions'][number], moderator: Actor): Promise<BulkResult> {
+    try {
+      const view = await this.decide(item.commentId, item, moderator);
+      return { commentId: item.commentId, ok: true, status: view.comment.status };
+    } catch (error) {
+      if (error instanceof DomainError) return { commentId: item.commentId, ok: false, code: error.code, message: error.message };
+      this.log.error({ msg: 'bulk decision failed', commentId: item.commentId, error: (error as Error).stack ?? String(error) });
+      return { commentId: item.commentId, ok: false, code: 'internal_error', message: 'something went wrong on our side; try this one again' };
+    }
   }
 
   /**
@@ -222,7 +236,8 @@ export class CasesService {
 
   /** The moderators' queue: one status, oldest first (first come, first served), cursor-paged. */
   async queue(query: QueueQuery): Promise<QueuePage> {
-    if (query.from && query.to && query.from.getTime() >= query.to.getTime()) throw invalidRange();
+    // A filter, not a command: an empty or inverted range [from, to) simply selects nothing.
+    if (query.from && query.to && query.from.getTime() >= query.to.getTime()) return { status: query.status, items: [], nextCursor: null };
     const docs = await this.repository.findQueue({
       status: query.status,
       articleId: query.articleId,
