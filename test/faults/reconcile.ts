@@ -112,6 +112,14 @@ export interface Reconciliation {
   problems: string[];
 }
 
+/** What a scenario changed on purpose, beyond the load's own moderator approvals. */
+export interface Expectations {
+  /** Comments a moderator rejected or deleted: their final status. */
+  decidedByModerator?: Map<string, 'approved' | 'rejected' | 'deleted'>;
+  /** Comments whose comment.submitted kills moderation: each must be dead-lettered by it as crashed_consumer, and only that. */
+  crashingComments?: Set<string>;
+}
+
 /**
  * Checks what a newsroom relies on, for the comments a scenario had accepted: each exists once in
  * its final status, its automatic verdict was made and announced exactly once, its events are on
@@ -123,12 +131,13 @@ export async function reconcile(
   approvedByModerator: Set<string>,
   stories: string[],
   poison: Set<string>,
+  expectations: Expectations = {},
 ): Promise<Reconciliation> {
   const lost: string[] = [];
   const duplicated: string[] = [];
   const problems: string[] = [];
   const ids = accepted.map((c) => c.id);
-  const expected = (c: Accepted) => (approvedByModerator.has(c.id) ? 'approved' : AUTOMATIC[c.kind]);
+  const expected = (c: Accepted) => expectations.decidedByModerator?.get(c.id) ?? (approvedByModerator.has(c.id) ? 'approved' : AUTOMATIC[c.kind]);
 
   const { comments, threads, cases, verdicts, views, outboxes } = await withDatabases(async (db) => ({
     comments: await db('comments').collection('comments').find({ articleId: { $in: stories } }, { projection: { status: 1, articleId: 1 } }).toArray(),
@@ -189,8 +198,25 @@ export async function reconcile(
   problems.push(...(await lagOfGroups()).map((lag) => `lag: ${lag}`));
 
   const groups = (['articles', 'comments', 'moderation'] as const).map((service) => deadLetterTopic(consumerGroupOf(system(), service)));
+  const crashing = expectations.crashingComments ?? new Set<string>();
+  const crashedLetters = new Map<string, number>();
   for (const letter of await readAll(groups)) {
-    if (!poison.has(letter.value ?? '')) problems.push(`dead letter not injected by the test: ${letter.topic} ${letter.headers['dlq-reason']}: ${letter.headers['dlq-error']}`);
+    if (poison.has(letter.value ?? '')) continue;
+    const commentId = (() => {
+      try {
+        return (JSON.parse(letter.value ?? '') as { payload?: { commentId?: string } }).payload?.commentId;
+      } catch {
+        return undefined;
+      }
+    })();
+    const crashedHere = letter.topic === deadLetterTopic(consumerGroupOf(system(), 'moderation')) && letter.headers['dlq-reason'] === 'crashed_consumer';
+    if (commentId && crashing.has(commentId) && crashedHere) crashedLetters.set(commentId, (crashedLetters.get(commentId) ?? 0) + 1);
+    else problems.push(`dead letter not injected by the test: ${letter.topic} ${letter.headers['dlq-reason']}: ${letter.headers['dlq-error']}`);
+  }
+  for (const commentId of crashing) {
+    const count = crashedLetters.get(commentId) ?? 0;
+    if (count === 0) lost.push(`${commentId}: the crashing comment is not in moderation's dead letters (crashed_consumer)`);
+    if (count > 1) duplicated.push(`${commentId}: dead-lettered ${count} times`);
   }
   return { accepted: accepted.length, lost, duplicated, problems };
 }

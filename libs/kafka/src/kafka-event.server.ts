@@ -39,6 +39,12 @@ export class KafkaEventServer extends Server implements CustomTransportStrategy 
   private readonly log = new Logger(KafkaEventServer.name);
   private readonly groupId: string;
   private readonly crashGuard: CrashGuard;
+  /**
+   * Counted messages run one at a time across all partitions: a crash then blames only the one in
+   * flight. Run side by side, a death also left another partition's counted message blamed, and
+   * after KAFKA_CRASH_ATTEMPTS an innocent event was dead-lettered (the fault suite's poison scenario).
+   */
+  private counting: Promise<unknown> = Promise.resolve();
 
   constructor(
     private readonly kafka: KafkaClient,
@@ -197,8 +203,14 @@ export class KafkaEventServer extends Server implements CustomTransportStrategy 
       this.log.error({ msg: 'the process died handling this event, dead-lettering', type: parsed.event.type, eventId: parsed.event.id, crashes });
       return this.deadLetter(topic, partition, message, 'crashed_consumer', `the process died while handling it, ${crashes} times`, crashes);
     }
-    await this.consumer!.commitOffsets([{ topic, partition, offset: message.offset, metadata: crashMetadata(message.offset, attempt) }]);
-    return this.onMessage(topic, partition, message, heartbeat, active, parsed);
+    const turn = this.counting.then(async () => {
+      await this.consumer!.commitOffsets([{ topic, partition, offset: message.offset, metadata: crashMetadata(message.offset, attempt) }]);
+      await this.onMessage(topic, partition, message, heartbeat, active, parsed);
+      // Passed: its count is cleared before the next counted message can be blamed.
+      await this.consumer!.commitOffsets([{ topic, partition, offset: String(Number(message.offset) + 1), metadata: null }]);
+    });
+    this.counting = turn.catch(() => undefined);
+    return turn;
   }
 
   /** The group's committed offsets with their metadata, for CrashGuard. */
