@@ -305,7 +305,8 @@ describe('fuzzing the public API', () => {
     fixtures = { story: story.body.id, comment: comment.body.id, owner };
   });
 
-  // Bounded: generation, ~10,000 requests and two state snapshots take well under this on a busy box.
+  // Bounded: generation, ~10,000 requests and two state snapshots take 1–3 minutes here alone; other
+  // work on the box (a second test run) has stretched them past 5.
   it(`answers ${REQUESTS} generated requests without a 5xx, a leak, or a state change`, async () => {
     const docs = (await api('GET', '/docs/json')).body as { components: { schemas: Record<string, { properties?: object }> }; paths: Record<string, Record<string, { requestBody?: { content: Record<string, { schema: { $ref?: string } }> } }>> };
     const propertiesOf = (op: Operation) => {
@@ -411,5 +412,5 @@ describe('fuzzing the public API', () => {
       const ready = await fetch(`http://127.0.0.1:${port}/health/ready`);
       expect({ name, status: ready.status }).toEqual({ name, status: 200 });
     }
-  }, 300_000);
+  }, 600_000);
 });

@@ -124,17 +124,18 @@ describe('recovery (issue 13)', () => {
 
     const listed = (await dlqCommand('list')).deadLetterTopics as { group: string; waiting: number }[];
     expect(listed.find((row) => row.group === group)).toMatchObject({ waiting: expect.any(Number) });
-    const shown = await dlqCommand('show', group);
+    // Other suites of the run leave dead letters in this group too (the moderation suite's
+    // synthetic submissions, the bad-events suite's ghosts): look at all of them, and judge only this story's.
+    const shown = await dlqCommand('show', group, '--limit', '100000');
     expect(shown.letters).toEqual(expect.arrayContaining([expect.objectContaining({ key: story, type: 'moderation.decided', reason: 'handler_failed', redriven: false })]));
 
     const first = await dlqCommand('redrive', group);
     expect(first.letters).toEqual(expect.arrayContaining([expect.objectContaining({ key: story, type: 'moderation.decided' })]));
     await eventually(async () => expect(await statusOf(commentId, ann.token)).toBe('approved'), { timeoutMs: 30_000 });
-    // Again: nothing is re-driven twice.
+    // Again: this story's letter is not re-driven twice (letters of other suites, re-driven above
+    // and failing again, may be waiting anew: they are not this story's).
     const second = await dlqCommand('redrive', group);
-    expect(second.redriven).toBe(0);
-    const after = ((await dlqCommand('list')).deadLetterTopics as { group: string; waiting: number }[]).find((row) => row.group === group);
-    expect(after).toMatchObject({ waiting: 0 });
+    expect((second.letters as { key: string }[]).filter((letter) => letter.key === story)).toEqual([]);
   });
 
   it('defect 4: a comment left pending (its submission never delivered) is re-announced by the reconciler and decided', async () => {
@@ -173,7 +174,7 @@ describe('recovery (issue 13)', () => {
     const port = await freePort();
     const paused = startService(sut, 'comments', port, { THREAD_READ_MODEL_MAX_AGE_MS: '600000', THREAD_STATE_CACHE_MAX_AGE_MS: '600000' });
     await waitReady(port);
-    const idsOn = async (p: number) => ((await api('GET', `/threads/${story}/comments`, { port: p })).body.comments as { id: string }[]).map((c) => c.id);
+    const idsOn = async (p: number) => ((await api('GET', `/threads/${story}/comments`, { port: p, signed: true })).body.comments as { id: string }[]).map((c) => c.id);
     /** Queries this instance sent to the comments collection (its read model answers without one). */
     const commentQueries = async () =>
       (await (await fetch(`http://127.0.0.1:${port}/metrics`)).text())

@@ -187,7 +187,7 @@ describe('faults under load: nothing accepted is lost or doubled', () => {
     const paused = startService(sut, 'comments', port, { THREAD_READ_MODEL_MAX_AGE_MS: String(READ_MODEL_MAX_AGE_MS) });
     await waitReady(port, 120_000);
     const idsOn = async (p: number, story: string) => {
-      const response = await api('GET', `/threads/${story}/comments`, { port: p }).catch(() => null);
+      const response = await api('GET', `/threads/${story}/comments`, { port: p, signed: true }).catch(() => null);
       return response?.status === 200 ? (response.body.comments as { id: string }[]).map((c) => c.id) : null;
     };
     try {

@@ -1,3 +1,4 @@
+import { serviceAuthHeaders } from '@app/http';
 import { signToken, TokenOptions } from '@app/testing';
 import { system } from './services';
 
@@ -11,12 +12,21 @@ export interface ApiResponse<T = any> {
 export async function api<T = any>(
   method: string,
   path: string,
-  options: { token?: string; body?: unknown; rawBody?: string; headers?: Record<string, string>; port?: number } = {},
+  options: {
+    token?: string;
+    body?: unknown;
+    rawBody?: string;
+    headers?: Record<string, string>;
+    port?: number;
+    /** A call straight to a backend service on `port`, signed as the gateway signs its calls (anonymous). */
+    signed?: boolean;
+  } = {},
 ): Promise<ApiResponse<T>> {
   // A new client address per call unless the test names one (the gateway trusts X-Forwarded-For
   // in tests), so rate limits per address only bite where a test means them to.
   const headers: Record<string, string> = { 'x-forwarded-for': `2001:db8::${rand()}:${rand()}`, ...options.headers };
   if (options.token) headers.authorization = `Bearer ${options.token}`;
+  if (options.signed) Object.assign(headers, serviceAuthHeaders(system().serviceAuthSecret, method, path));
   const payload = options.rawBody ?? (options.body === undefined ? undefined : JSON.stringify(options.body));
   if (payload !== undefined && !headers['content-type']) headers['content-type'] = 'application/json';
   const response = await fetch(`http://127.0.0.1:${options.port ?? system().ports.gateway}${path}`, { method, headers, body: payload });
