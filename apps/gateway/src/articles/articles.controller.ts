@@ -1,10 +1,11 @@
-import { Body, Controller, Delete, Get, HttpCode, Param, ParseUUIDPipe, Patch, Post, Query } from '@nestjs/common';
+import { Body, Controller, Delete, Get, HttpCode, Param, Patch, Post, Query } from '@nestjs/common';
 import { ApiBearerAuth, ApiBody, ApiOperation, ApiResponse, ApiTags, getSchemaPath } from '@nestjs/swagger';
 import { Actor, ListArticlesQuery, PublishArticleInput, UpdateArticleInput } from '@app/contracts';
 import { CurrentUser, Public, Roles } from '../auth/auth.decorators';
 import { UpstreamClient } from '../upstream/upstream.client';
+import { resourceId } from '../ids/resource-id.pipe';
 
-const id = new ParseUUIDPipe({ version: '4' });
+const id = resourceId;
 
 /** Stories: editors publish, change and unpublish them; everyone reads what is published. */
 @ApiTags('articles')

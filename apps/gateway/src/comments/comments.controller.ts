@@ -1,11 +1,12 @@
-import { Body, Controller, Get, Header, HttpCode, Param, ParseUUIDPipe, Post, Query } from '@nestjs/common';
+import { Body, Controller, Get, Header, HttpCode, Param, Post, Query } from '@nestjs/common';
 import { ApiBearerAuth, ApiBody, ApiOperation, ApiTags, getSchemaPath } from '@nestjs/swagger';
 import { Actor, ImportCommentsInput, ListCommentsQuery } from '@app/contracts';
 import { CurrentUser, Public, Roles } from '../auth/auth.decorators';
 import { ThreadCache } from '../thread-cache/thread-cache';
 import { UpstreamClient } from '../upstream/upstream.client';
+import { resourceId } from '../ids/resource-id.pipe';
 
-const id = new ParseUUIDPipe({ version: '4' });
+const id = resourceId;
 
 /** A story's comments: everyone reads them; admins move existing ones in. */
 @ApiTags('comments')

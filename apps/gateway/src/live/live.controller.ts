@@ -1,4 +1,4 @@
-import { Controller, Get, Headers, Param, ParseUUIDPipe, Req, Res } from '@nestjs/common';
+import { Controller, Get, Param, Req, Res } from '@nestjs/common';
 import { ApiBearerAuth, ApiHeader, ApiOperation, ApiProduces, ApiResponse, ApiTags } from '@nestjs/swagger';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import { DomainError } from '@app/contracts';
@@ -6,8 +6,15 @@ import { Public, Roles } from '../auth/auth.decorators';
 import { ThreadCache } from '../thread-cache/thread-cache';
 import { UpstreamClient } from '../upstream/upstream.client';
 import { articleChannel, LiveHub, MODERATION_CHANNEL } from './live.hub';
+import { resourceId } from '../ids/resource-id.pipe';
 
-const id = new ParseUUIDPipe({ version: '4' });
+const id = resourceId;
+// Read from the request rather than with @Headers(): swagger documents such a parameter as a
+// required header of its own, beside the optional one declared here.
+const lastEventIdOf = (request: FastifyRequest) => {
+  const value = request.headers['last-event-id'];
+  return typeof value === 'string' ? value : undefined;
+};
 const lastEventId = { name: 'Last-Event-ID', required: false, description: 'resume after this event (sent by EventSource on reconnect); an unknown id gets event `reset`' };
 
 /**
@@ -43,12 +50,11 @@ export class LiveController {
     @Param('id', id) articleId: string,
     @Req() request: FastifyRequest,
     @Res() reply: FastifyReply,
-    @Headers('last-event-id') last?: string,
   ): Promise<void> {
     const key = articleId.toLowerCase();
     // The thread read (from memory when cached) says whether the story is visible.
     await this.cache.read(key, '1|', () => this.upstream.callRaw('comments', { method: 'GET', path: `/threads/${key}/comments`, query: { limit: 1 } }));
-    this.open(articleChannel(key), request, reply, last);
+    this.open(articleChannel(key), request, reply, lastEventIdOf(request));
   }
 
   @Get('moderation/live')
@@ -62,8 +68,8 @@ export class LiveController {
   @ApiHeader(lastEventId)
   @ApiResponse({ status: 200, description: 'the stream' })
   @ApiResponse({ status: 503, description: 'live_streams_full; see Retry-After' })
-  moderation(@Req() request: FastifyRequest, @Res() reply: FastifyReply, @Headers('last-event-id') last?: string): void {
-    this.open(MODERATION_CHANNEL, request, reply, last);
+  moderation(@Req() request: FastifyRequest, @Res() reply: FastifyReply): void {
+    this.open(MODERATION_CHANNEL, request, reply, lastEventIdOf(request));
   }
 
   private open(channel: string, request: FastifyRequest, reply: FastifyReply, last: string | undefined): void {

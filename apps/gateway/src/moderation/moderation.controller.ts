@@ -1,11 +1,12 @@
-import { Body, Controller, Delete, Get, HttpCode, Param, ParseUUIDPipe, Post, Query } from '@nestjs/common';
+import { Body, Controller, Delete, Get, HttpCode, Param, Post, Query } from '@nestjs/common';
 import { ApiBearerAuth, ApiBody, ApiOperation, ApiQuery, ApiResponse, ApiTags, getSchemaPath } from '@nestjs/swagger';
 import { Actor, BulkDecisionInput, DecisionInput, QUEUE_STATUSES, QueueQuery, SanctionInput } from '@app/contracts';
 import { CurrentUser, Roles } from '../auth/auth.decorators';
 import { UpstreamClient } from '../upstream/upstream.client';
 import { UserIdPipe } from './user-id.pipe';
+import { resourceId } from '../ids/resource-id.pipe';
 
-const uuid = new ParseUUIDPipe({ version: '4' });
+const uuid = resourceId;
 
 /**
  * The moderators' desk: the queue, decisions, the audit trail and sanctions. Moderators (and

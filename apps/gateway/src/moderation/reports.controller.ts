@@ -1,9 +1,10 @@
-import { Body, Controller, Param, ParseUUIDPipe, Post } from '@nestjs/common';
+import { Body, Controller, Param, Post } from '@nestjs/common';
 import { ApiBearerAuth, ApiBody, ApiOperation, ApiResponse, ApiTags, getSchemaPath } from '@nestjs/swagger';
 import { Actor, ReportInput } from '@app/contracts';
 import { CurrentUser, Roles } from '../auth/auth.decorators';
 import { RateLimited } from '../rate-limit/rate-limit.guard';
 import { UpstreamClient } from '../upstream/upstream.client';
+import { resourceId } from '../ids/resource-id.pipe';
 
 /** Readers flag comments for the moderators. */
 @ApiTags('moderation')
@@ -24,7 +25,7 @@ export class ReportsController {
   @ApiResponse({ status: 201, description: '{ commentId, reports }: the number of readers who reported it' })
   @ApiResponse({ status: 409, description: 'already_reported, or comment_not_visible' })
   @ApiResponse({ status: 429, description: 'rate_limited: the same per-reader and per-address limits as posting (Retry-After)' })
-  report(@Param('id', new ParseUUIDPipe({ version: '4' })) commentId: string, @Body() input: ReportInput, @CurrentUser() actor: Actor) {
+  report(@Param('id', resourceId) commentId: string, @Body() input: ReportInput, @CurrentUser() actor: Actor) {
     return this.upstream.call('moderation', { method: 'POST', path: `/comments/${commentId}/reports`, body: input, actor });
   }
 }

@@ -5,6 +5,7 @@ import { ModulesContainer } from '@nestjs/core';
 import { OpenAPIObject } from '@nestjs/swagger';
 import { PUBLIC_ROUTE, REQUIRED_ROLES } from '@app/http';
 import { RATE_LIMITED } from '../rate-limit/rate-limit.guard';
+import { RESOURCE_ID_PATTERN } from '../ids/resource-id.pipe';
 
 /** What the guards of one route demand, read from the same metadata they read. */
 interface RouteAccess {
@@ -15,8 +16,8 @@ interface RouteAccess {
   queryClass?: string;
 }
 
-// The path-id pipes: every id is a v4 UUID (ParseUUIDPipe version 4) except a reader's (UserIdPipe).
-const UUID_V4 = '^[0-9A-Fa-f]{8}-[0-9A-Fa-f]{4}-4[0-9A-Fa-f]{3}-[89ABab][0-9A-Fa-f]{3}-[0-9A-Fa-f]{12}$';
+// The path-id pipes: every id is a v4 or v5 UUID (ResourceIdPipe) except a reader's (UserIdPipe).
+const UUID_V4_OR_V5 = RESOURCE_ID_PATTERN;
 const USER_ID = { type: 'string', pattern: '^[^\\s\\u0000-\\u001f\\u007f]{1,200}$', minLength: 1, maxLength: 200, description: "a reader's id (the token's sub)" };
 
 // The posting route's own check of the header (comments service, posting.controller.ts).
@@ -118,7 +119,7 @@ export function makeFaithful(document: OpenAPIObject, app: INestApplication, sch
       const pathParams = (operation.parameters ?? []).filter((p) => p.in === 'path');
       for (const param of pathParams) {
         const isUser = new RegExp(`/users/\\{${param.name}\\}`).test(path);
-        param.schema = isUser ? USER_ID : { type: 'string', format: 'uuid', pattern: UUID_V4 };
+        param.schema = isUser ? USER_ID : { type: 'string', format: 'uuid', pattern: UUID_V4_OR_V5 };
       }
       // Query parameters get the rules of the class that validates the query string.
       const querySchema = access.queryClass ? schemas[access.queryClass] : undefined;

@@ -1,11 +1,12 @@
-import { Body, Controller, Delete, Get, Headers, HttpCode, Param, ParseUUIDPipe, Patch, Post } from '@nestjs/common';
+import { Body, Controller, Delete, Get, Headers, HttpCode, Param, Patch, Post } from '@nestjs/common';
 import { ApiBearerAuth, ApiBody, ApiHeader, ApiOperation, ApiResponse, ApiTags, getSchemaPath } from '@nestjs/swagger';
 import { Actor, EditCommentInput, SubmitCommentInput } from '@app/contracts';
 import { CurrentUser, Public, Roles } from '../auth/auth.decorators';
 import { RateLimited } from '../rate-limit/rate-limit.guard';
 import { UpstreamClient } from '../upstream/upstream.client';
+import { resourceId } from '../ids/resource-id.pipe';
 
-const id = new ParseUUIDPipe({ version: '4' });
+const id = resourceId;
 
 /** Readers post, edit and delete their comments; the verdict follows by events. */
 @ApiTags('comments')

@@ -1,11 +1,12 @@
-import { Body, Controller, Get, HttpCode, Param, ParseUUIDPipe, Post } from '@nestjs/common';
+import { Body, Controller, Get, HttpCode, Param, Post } from '@nestjs/common';
 import { ApiBearerAuth, ApiBody, ApiOperation, ApiResponse, ApiTags, getSchemaPath } from '@nestjs/swagger';
 import { Actor, ThreadActionInput } from '@app/contracts';
 import { CurrentUser, Roles } from '../auth/auth.decorators';
 import { ThreadCache } from '../thread-cache/thread-cache';
 import { UpstreamClient } from '../upstream/upstream.client';
+import { resourceId } from '../ids/resource-id.pipe';
 
-const id = new ParseUUIDPipe({ version: '4' });
+const id = resourceId;
 
 /** Manual control of a story's comment thread: moderators and editors, every action audited. */
 @ApiTags('threads')
