@@ -111,6 +111,13 @@ describe('a comment from post to live, through the console', () => {
     // A marker in each page: a reload would lose it.
     for (const page of [author, other, desk]) await page.evaluate(() => ((window as { __noReload?: boolean }).__noReload = true));
 
+    // A comment held on another story moves the count but is not offered on this story's search.
+    const elsewhere = await publishPreModeratedStory();
+    const held = await api('POST', `/api/v1/articles/${elsewhere}/comments`, { token: tokenFor({ sub: 'flow-elsewhere', name: 'Elsewhere', roles: ['reader'] }), body: { body: 'On another story' } });
+    expect(held.status).toBe(202);
+    await eventually(async () => expect(await heldCount(desk)).toBe(heldBefore + 1), { timeoutMs: 30_000 });
+    expect(await desk.locator('.entered').textContent()).toBe('');
+
     // The author posts and sees it pending; the other reader does not see it.
     await author.locator('textarea').fill(BODY);
     await author.getByRole('button', { name: 'Post comment' }).click();
@@ -123,7 +130,8 @@ describe('a comment from post to live, through the console', () => {
     // The console hears it enter the held queue (the moderator stream), offers it and moves the count.
     const offer = desk.getByRole('button', { name: 'Show 1 new in this queue' });
     await offer.waitFor({ timeout: 30_000 });
-    await eventually(async () => expect(await heldCount(desk)).toBe(heldBefore + 1), { timeoutMs: 15_000 });
+    await eventually(async () => expect(await heldCount(desk)).toBe(heldBefore + 2), { timeoutMs: 15_000 });
+    expect(await desk.locator('.entered').textContent()).toBe('Show 1 new in this queue');
     expect(await desk.locator('#live-state').getAttribute('data-state')).toBe('live');
     await offer.click();
     const item = desk.locator(`.item[data-id="${commentId}"]`);
@@ -132,6 +140,8 @@ describe('a comment from post to live, through the console', () => {
     await item.getByText('Ann Rider').waitFor();
     await item.locator('.why').filter({ hasText: 'story_premoderation' }).waitFor();
 
+    const deskShot = await desk.screenshot({ type: 'png' });
+
     // Approve with the keyboard: j to the comment, a to approve.
     await desk.locator('body').focus();
     await desk.keyboard.press('j');
@@ -139,7 +149,7 @@ describe('a comment from post to live, through the console', () => {
     await desk.keyboard.press('a');
     await eventually(async () => expect(await desk.locator('#status').textContent()).toBe('1 comment approved.'), { timeoutMs: 15_000 });
     await item.waitFor({ state: 'detached' });
-    await eventually(async () => expect(await heldCount(desk)).toBe(heldBefore), { timeoutMs: 15_000 });
+    await eventually(async () => expect(await heldCount(desk)).toBe(heldBefore + 1), { timeoutMs: 15_000 });
 
     // The author's pending comment flips to approved in place; the second reader is offered it, then sees it.
     await author.locator('.comment.own').waitFor({ state: 'detached', timeout: 30_000 });
@@ -157,13 +167,12 @@ describe('a comment from post to live, through the console', () => {
     for (const page of [author, other, desk]) expect(await page.evaluate(() => (window as { __noReload?: boolean }).__noReload)).toBe(true);
     expect((await api('GET', `/api/v1/comments/${commentId}`)).body.status).toBe('approved');
 
-    await writeScreenshot(author, desk, other);
+    await writeScreenshot(await author.screenshot({ type: 'png' }), deskShot, await other.screenshot({ type: 'png' }));
   });
 });
 
-/** One picture of the three pages side by side: author, console, second reader. */
-async function writeScreenshot(...pages: Page[]): Promise<void> {
-  const shots = await Promise.all(pages.map((p) => p.screenshot({ type: 'png' })));
+/** One picture of the three pages side by side: the author, the console before it approved, the second reader. */
+async function writeScreenshot(...shots: Buffer[]): Promise<void> {
   const sheet = await newPage(1200);
   const imgs = shots.map((b) => `<img src="data:image/png;base64,${b.toString('base64')}">`).join('');
   await sheet.setContent(
