@@ -167,11 +167,14 @@ function onChange(change: QueueChange): void {
   const onScreen = state.items.some((i) => i.comment.id === change.commentId);
   if (change.change === 'left' && onScreen && change.queue === state.queue && !state.mine.has(change.commentId)) {
     markElsewhere(change.commentId, 'Another moderator decided this comment meanwhile; it has left this queue.');
-  } else if (change.change === 'entered' && change.queue === state.queue && !onScreen) {
+  } else if (change.change === 'entered' && change.queue === state.queue && !onScreen && inFilter(change)) {
     state.entered += 1;
     enteredNote.replaceChildren(h('button', { type: 'button', onclick: () => void load() }, `Show ${state.entered} new in this queue`));
   }
 }
+
+// A search narrowed to one story is offered only that story's arrivals (the stream carries no author).
+const inFilter = (change: QueueChange) => !state.filter.articleId || state.filter.articleId.toLowerCase() === change.articleId.toLowerCase();
 
 function markElsewhere(commentId: string, note: string): void {
   state.elsewhere.set(commentId, note);
