@@ -16,7 +16,8 @@ interface RouteAccess {
   queryClass?: string;
 }
 
-// The path-id pipes: every id is a v4 or v5 UUID (ResourceIdPipe) except a reader's (UserIdPipe).
+// The path-id pipes: every id is a v4 or v5 UUID (ResourceIdPipe: comments posted with an Idempotency-Key before
+// their ids were v4-shaped carry v5-shaped ones) except a reader's (UserIdPipe).
 const UUID_V4_OR_V5 = RESOURCE_ID_PATTERN;
 const USER_ID = { type: 'string', pattern: '^[^\\s\\u0000-\\u001f\\u007f]{1,200}$', minLength: 1, maxLength: 200, description: "a reader's id (the token's sub)" };
 
