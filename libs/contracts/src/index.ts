@@ -10,6 +10,7 @@ export * from './threads/thread.events';
 export * from './threads/thread.input';
 export * from './topics';
 export * from './validation';
+export * from './derived-id';
 export * from './comments/comment.submission';
 export * from './moderation/moderation.events';
 export * from './moderation/moderation.input';

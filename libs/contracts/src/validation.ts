@@ -1,5 +1,5 @@
 import { plainToInstance } from 'class-transformer';
-import { ValidationError, validateSync } from 'class-validator';
+import { Matches, ValidationError, validateSync } from 'class-validator';
 
 export type Validated<T> = { ok: true; value: T } | { ok: false; errors: string[] };
 
@@ -21,3 +21,12 @@ export function validatePlain<T extends object>(cls: new () => T, plain: unknown
   const errors = validateSync(value, { forbidUnknownValues: true });
   return errors.length ? { ok: false, errors: flattenValidationErrors(errors) } : { ok: true, value };
 }
+
+/**
+ * No C0 control characters other than tab and line breaks: NUL in particular, which PostgreSQL
+ * (under FerretDB) cannot store or compare, so a query holding one failed as a 500 upstream.
+ */
+export const NO_CONTROL_CHARACTERS = /^[^\u0000-\u0008\u000B\u000C\u000E-\u001F\u007F]*$/;
+
+/** A string field (body or query parameter) that must not carry control characters. */
+export const NoControlCharacters = (): PropertyDecorator => Matches(NO_CONTROL_CHARACTERS, { message: '$property must not contain control characters' });

@@ -186,7 +186,7 @@ describe('CasesService', () => {
   });
 
   it('applies a redelivered or stale event once, and reviews an edit again', async () => {
-    const { service, story, decided, memory } = setup();
+    const { service, story, decided, memory, published } = setup();
     const input = submission(story(), 'Fine words');
     await service.review(input);
     await service.review(input);
@@ -194,6 +194,9 @@ describe('CasesService', () => {
     // a crash interrupted): the same decision, the same place in the journal.
     expect(decided()).toHaveLength(2);
     expect(decided()[1]).toEqual(decided()[0]);
+    // ... and the same event: one id, so the copy is not a second decision to anyone counting them.
+    const ids = published.filter((e) => e.type === 'moderation.decided').map((e) => e.id);
+    expect(ids[1]).toBe(ids[0]);
     await service.review({ ...input, revision: 2, body: 'Now with http://spam.example.com' });
     await service.review(input);
     expect(decided().map((d) => [d.revision, d.decision, d.decisionSeq])).toEqual([

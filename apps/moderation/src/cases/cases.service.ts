@@ -6,6 +6,7 @@ import {
   CommentStatusChangedPayload,
   CommentSubmittedPayload,
   createEvent,
+  derivedId,
   DecisionInput,
   DomainError,
   EventEnvelope,
@@ -434,7 +435,9 @@ export class CasesService {
         decidedAt: verdict.at,
         decisionSeq: state.decisionSeq,
       },
-      eventMeta('moderation'),
+      // One id per decision: the re-send on a redelivery (commit's `again`) is the same event,
+      // not a second decision (the three-broker suite saw two ids after a producer timeout).
+      { ...eventMeta('moderation'), id: derivedId('moderation.decided', state.commentId, String(state.decisionSeq)) },
     );
   }
 }

@@ -1,3 +1,4 @@
+import { NoControlCharacters } from '../validation';
 import { Transform, Type } from 'class-transformer';
 import {
   ArrayMaxSize,
@@ -198,16 +199,19 @@ export class ListArticlesQuery {
   @IsOptional()
   @IsString()
   @Length(1, 100)
+  @NoControlCharacters()
   category?: string;
 
   @IsOptional()
   @IsString()
   @Length(1, 100)
+  @NoControlCharacters()
   tag?: string;
 
   @IsOptional()
   @IsString()
   @Length(1, 500)
+  @NoControlCharacters()
   cursor?: string;
 
   @Type(() => Number)

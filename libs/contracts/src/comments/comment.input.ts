@@ -1,3 +1,4 @@
+import { NoControlCharacters } from '../validation';
 import { Transform, Type } from 'class-transformer';
 import {
   ArrayMaxSize,
@@ -62,6 +63,7 @@ export class ListCommentsQuery {
   @IsOptional()
   @IsString()
   @Length(1, 500)
+  @NoControlCharacters()
   cursor?: string;
 
   @Type(() => Number)

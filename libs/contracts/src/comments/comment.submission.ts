@@ -3,11 +3,10 @@ import { IsDate, IsIn, IsInt, IsOptional, IsString, IsUUID, Length, Matches, Min
 import { Actor } from '../actor';
 import { CommentAuthor } from './comment.events';
 import { trim } from '../transforms';
+import { NO_CONTROL_CHARACTERS } from '../validation';
 
 /** What a reader may post at once; imported comments may be longer (see comment.input.ts). */
 export const MAX_COMMENT_BODY_LENGTH = 5_000;
-
-const NO_CONTROL_CHARACTERS = /^[^\u0000-\u0008\u000B\u000C\u000E-\u001F\u007F]*$/;
 
 /** POST /api/v1/articles/:id/comments. */
 export class SubmitCommentInput {

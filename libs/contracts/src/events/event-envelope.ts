@@ -42,6 +42,11 @@ export class EventEnvelope<P = Record<string, unknown>> {
 
 /** Who and what caused an event: carried from the HTTP request or the consumed event. */
 export interface EventMeta {
+  /**
+   * The event's id when it records a fact that may be sent again (a decision re-sent on
+   * redelivery): derived from the fact, so the copies are one event to every consumer. Default: new.
+   */
+  id?: string;
   correlationId: string;
   causationId?: string;
   producer: string;

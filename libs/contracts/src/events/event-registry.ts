@@ -54,7 +54,7 @@ export const topicOf = (type: EventType): Topic => EVENTS[type].topic;
 /** Builds a new event of the current version. `key` is the story id the event is about. */
 export function createEvent<T extends EventType>(type: T, key: string, payload: EventPayload<T>, meta: EventMeta): EventOf<T> {
   return {
-    id: randomUUID(),
+    id: meta.id ?? randomUUID(),
     type,
     version: EVENTS[type].version,
     occurredAt: new Date().toISOString(),

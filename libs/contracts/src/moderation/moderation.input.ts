@@ -1,3 +1,4 @@
+import { NoControlCharacters } from '../validation';
 import { Transform, Type } from 'class-transformer';
 import {
   ArrayMaxSize,
@@ -90,6 +91,7 @@ export class QueueQuery {
   @IsOptional()
   @IsString()
   @Length(1, 200)
+  @NoControlCharacters()
   authorId?: string;
 
   /** Text search in comment bodies (case-insensitive substring). */
@@ -97,6 +99,7 @@ export class QueueQuery {
   @Transform(trim)
   @IsString()
   @Length(1, 200)
+  @NoControlCharacters()
   q?: string;
 
   @IsOptional()
@@ -112,6 +115,7 @@ export class QueueQuery {
   @IsOptional()
   @IsString()
   @Length(1, 500)
+  @NoControlCharacters()
   cursor?: string;
 
   @Type(() => Number)
