@@ -8,7 +8,7 @@ import { api, editorToken, tokenFor } from '../support/api';
 import { produce, readTopic } from '../support/kafka';
 import { withDatabase } from '../support/mongo';
 import { ROOT } from '../support/infrastructure';
-import { consumerGroupOf, crashBodyOf, freePort, startService, stopProcess, system, topicPrefixOf, waitReady } from '../support/services';
+import { consumerGroupOf, crashBodyOf, currentPid, freePort, startService, stopProcess, system, topicPrefixOf, waitReady } from '../support/services';
 
 /**
  * Issue 13: what happens after things went wrong. A ban whose event lands after its lift; a
@@ -239,7 +239,7 @@ describe('recovery (issue 13)', () => {
     const behind = await post(story, ann.token, 'A clean comment queued behind the poison one.');
     expect(behind.status).toBe(202);
 
-    let pid = sut.pids.moderation;
+    let pid = currentPid(sut, 'moderation');
     const crashes = 3; // KAFKA_CRASH_ATTEMPTS' default
     try {
       // A crash is counted only inside a join's recovery window (libs/kafka crash-guard): a death

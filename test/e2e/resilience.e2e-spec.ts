@@ -1,19 +1,16 @@
-import { ChildProcess } from 'node:child_process';
 import { TOPICS } from '@app/contracts';
 import { articleInput, eventually } from '@app/testing';
 import { api, editorToken } from '../support/api';
 import { readTopic } from '../support/kafka';
 import { withDatabase } from '../support/mongo';
-import { ServiceName, startService, stopProcess, system, waitReady } from '../support/services';
+import { currentPid, ServiceName, startService, stopProcess, system, waitReady } from '../support/services';
 
-/** The newest process of each service this file started (the global setup's until then). */
-const current = new Map<ServiceName, ChildProcess>();
 
 async function killAndRestart(name: ServiceName, whileDown: () => Promise<void>) {
   const sut = system();
-  await stopProcess(current.get(name)?.pid ?? sut.pids[name], 'SIGKILL');
+  await stopProcess(currentPid(sut, name), 'SIGKILL');
   await whileDown();
-  current.set(name, startService(sut, name));
+  startService(sut, name);
   await waitReady(sut.ports[name]);
 }
 

@@ -1,8 +1,7 @@
-import { ChildProcess } from 'node:child_process';
 import { articleInput, eventually } from '@app/testing';
 import { api, editorToken, tokenFor } from '../support/api';
 import { akismetStandIn, perspectiveStandIn, StandIn } from '../support/scorer-stand-ins';
-import { startService, stopProcess, system, waitReady } from '../support/services';
+import { currentPid, startService, stopProcess, system, waitReady } from '../support/services';
 
 /**
  * Scorers through the gateway: the moderation service restarted with Perspective and Akismet
@@ -12,14 +11,13 @@ import { startService, stopProcess, system, waitReady } from '../support/service
 
 let perspective: StandIn;
 let akismet: StandIn;
-let moderation: ChildProcess | undefined;
 
 const moderator = tokenFor({ sub: 'mod-scoring', name: 'Scoring Moderator', roles: ['moderator'] });
 
 async function restartModeration(env: NodeJS.ProcessEnv) {
   const sut = system();
-  await stopProcess(moderation?.pid ?? sut.pids.moderation);
-  moderation = startService(sut, 'moderation', sut.ports.moderation, env);
+  await stopProcess(currentPid(sut, 'moderation'));
+  startService(sut, 'moderation', sut.ports.moderation, env);
   await waitReady(sut.ports.moderation);
 }
 

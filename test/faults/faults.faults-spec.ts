@@ -4,7 +4,7 @@ import path from 'node:path';
 import { createEvent, TOPICS } from '@app/contracts';
 import { api, tokenFor } from '../support/api';
 import { produce } from '../support/kafka';
-import { crashBodyOf, freePort, ServiceName, startService, stopProcess, system, tailLog, waitReady } from '../support/services';
+import { crashBodyOf, currentPid, freePort, ServiceName, startService, stopProcess, system, tailLog, waitReady } from '../support/services';
 import { Load, post, publishStory } from './load';
 import { Expectations, reconcile, Reconciliation } from './reconcile';
 import { Component, infra } from './stack';
@@ -53,14 +53,12 @@ interface Row {
 const rows: Row[] = [];
 /** Every poison message injected so far: the only thing dead-letter topics may hold. */
 const poison = new Set<string>();
-/** The current process of each service (restarts replace them). */
-const pids = new Map<ServiceName, number>();
 
 async function restartService(name: ServiceName, signal: NodeJS.Signals = 'SIGKILL') {
   const sut = system();
-  await stopProcess(pids.get(name) ?? sut.pids[name], signal);
+  await stopProcess(currentPid(sut, name), signal);
   await sleep(1_000);
-  pids.set(name, startService(sut, name).pid!);
+  startService(sut, name);
   await waitReady(sut.ports[name], 120_000);
 }
 
@@ -265,7 +263,7 @@ describe('faults under load: nothing accepted is lost or doubled', () => {
       // poison was handled in a batch's lanes outside the recovery window (CrashGuard).
       let crashes = 0;
       for (;;) {
-        const pid = pids.get('moderation') ?? sut.pids.moderation;
+        const pid = currentPid(sut, 'moderation');
         const gone = await until(`moderation crash ${crashes + 1}`, crashes < CRASH_ATTEMPTS ? 120_000 : 30_000, async () => !alive(pid), 200).then(
           () => true,
           (error: Error) => {
@@ -276,7 +274,7 @@ describe('faults under load: nothing accepted is lost or doubled', () => {
         if (!gone) break;
         crashes++;
         if (crashes > CRASH_ATTEMPTS + 3) throw new Error(`moderation crashed ${crashes} times on the poison: not dead-lettered`);
-        pids.set('moderation', startService(sut, 'moderation').pid!);
+        startService(sut, 'moderation');
         await waitReady(sut.ports.moderation, 120_000).catch(() => undefined);
       }
       console.log(`poison: moderation crashed ${crashes} times before it dead-lettered the message`);

@@ -103,7 +103,20 @@ export function startService(sut: SystemUnderTest, name: ServiceName, port = sut
   child.unref();
   fs.closeSync(log);
   fs.appendFileSync(path.join(sut.logDir, 'pids'), `${child.pid}\n`);
+  if (port === sut.ports[name]) fs.writeFileSync(currentPidFile(sut, name), String(child.pid));
   return child;
+}
+
+const currentPidFile = (sut: SystemUnderTest, name: ServiceName) => path.join(sut.logDir, `${name}.current-pid`);
+
+/**
+ * The process now serving `name` on its own port: the newest one any suite started there (a
+ * restart in one file replaces the global setup's process for every file after it; E2E_SYSTEM's
+ * pids are only the first ones).
+ */
+export function currentPid(sut: SystemUnderTest, name: ServiceName): number {
+  const file = currentPidFile(sut, name);
+  return fs.existsSync(file) ? Number(fs.readFileSync(file, 'utf8')) : sut.pids[name];
 }
 
 /**
