@@ -51,11 +51,15 @@ const MATRIX: Record<string, Row> = {
   'POST /api/v1/articles/{id}/comments/import': { access: [], body: {}, passes: 400 },
   'GET /api/v1/moderation/queue': { access: ['moderator'], passes: 200 },
   'GET /api/v1/moderation/queue/counts': { access: ['moderator'], passes: 200 },
+  'GET /api/v1/moderation/queue/sections': { access: ['moderator'], passes: 200 },
   'POST /api/v1/moderation/comments/{id}/decision': { access: ['moderator'], body: {}, passes: 400 },
   'POST /api/v1/moderation/decisions': { access: ['moderator'], body: {}, passes: 400 },
+  'POST /api/v1/moderation/comments/{id}/override': { access: ['moderator'], body: {}, passes: 400 },
   'GET /api/v1/moderation/comments/{id}/history': { access: ['moderator'], passes: 404 },
   'GET /api/v1/moderation/users/{id}': { access: ['moderator'], params: ['matrix-nobody'], passes: 200 },
   'POST /api/v1/moderation/users/{id}/sanctions': { access: ['moderator'], params: ['matrix-nobody'], body: {}, passes: 400 },
+  'POST /api/v1/moderation/users/{id}/notes': { access: ['moderator'], params: ['matrix-nobody'], body: {}, passes: 400 },
+  'POST /api/v1/me/warnings/{id}/acknowledge': { access: WRITERS, passes: 404 },
   'DELETE /api/v1/moderation/users/{id}/sanctions/{sanctionId}': { access: ['moderator'], params: ['matrix-nobody'], passes: 404 },
   'POST /api/v1/comments/{id}/reports': { access: WRITERS, body: {}, passes: 400 },
   'GET /api/v1/articles/{id}/live': { access: 'public', passes: 404 },
@@ -208,12 +212,17 @@ const BACKEND: { service: 'articles' | 'comments' | 'moderation'; method: string
   { service: 'comments', method: 'POST', path: '/threads/{id}/reopen', roles: STAFF },
   { service: 'comments', method: 'POST', path: '/threads/{id}/archive', roles: STAFF },
   { service: 'moderation', method: 'GET', path: '/queue', roles: ['moderator'] },
+  { service: 'moderation', method: 'GET', path: '/queue/counts', roles: ['moderator'] },
+  { service: 'moderation', method: 'GET', path: '/queue/sections', roles: ['moderator'] },
   { service: 'moderation', method: 'POST', path: '/comments/{id}/decision', roles: ['moderator'] },
   { service: 'moderation', method: 'POST', path: '/decisions', roles: ['moderator'] },
+  { service: 'moderation', method: 'POST', path: '/comments/{id}/override', roles: ['moderator'] },
   { service: 'moderation', method: 'GET', path: '/comments/{id}/history', roles: ['moderator'] },
   { service: 'moderation', method: 'POST', path: '/comments/{id}/reports', roles: WRITERS },
   { service: 'moderation', method: 'GET', path: '/users/{id}', roles: ['moderator'] },
   { service: 'moderation', method: 'POST', path: '/users/{id}/sanctions', roles: ['moderator'] },
+  { service: 'moderation', method: 'POST', path: '/users/{id}/notes', roles: ['moderator'] },
+  { service: 'moderation', method: 'POST', path: '/warnings/{id}/acknowledge', roles: WRITERS },
   { service: 'moderation', method: 'DELETE', path: '/users/{id}/sanctions/{id}', roles: ['moderator'] },
 ];
 
@@ -351,7 +360,9 @@ describe('reader isolation', () => {
     const bodies: Record<string, unknown> = {
       'POST /api/v1/moderation/comments/{id}/decision': { decision: 'approve', reason: 'looks fine to me' },
       'POST /api/v1/moderation/decisions': { decisions: [{ commentId: posted.body.id, decision: 'approve', reason: 'fine' }] },
+      'POST /api/v1/moderation/comments/{id}/override': { decision: 'reject', reason: 'I do not like it', decisionSeq: 1 },
       'POST /api/v1/moderation/users/{id}/sanctions': { kind: 'ban', reason: 'I do not like them' },
+      'POST /api/v1/moderation/users/{id}/notes': { text: 'a reader writing notes about a reader' },
     };
     const statuses: Record<string, number> = {};
     for (const op of moderationOps) {

@@ -65,7 +65,7 @@ function setup() {
       return thread.commentCount;
     },
   };
-  const readers = { assertMayPost: async () => undefined };
+  const readers = { assertMayPost: async () => [] };
   const readModel = { applied: () => undefined };
   const outbox = { publishSoon: () => undefined, publishNowMany: async () => true };
   const sent: { type: string; payload: Record<string, unknown> }[] = [];

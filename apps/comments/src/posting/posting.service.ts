@@ -17,7 +17,7 @@ import { CommentDocument } from '../comments/comment.schema';
 import { CommentRecord, CommentsRepository } from '../comments/comments.repository';
 import { ThreadReadModel } from '../comments/thread-read.model';
 import { COMMENTS_OUTBOX } from '../comments/comments.service';
-import { ReadersService } from '../readers/readers.service';
+import { PostingWarning, ReadersService } from '../readers/readers.service';
 import { canAcceptComments } from '../threads/thread.rules';
 import { threadNotFound } from '../threads/threads.errors';
 import { ThreadsService } from '../threads/threads.service';
@@ -45,6 +45,8 @@ export interface OwnCommentView {
   postedAt: string;
   editedAt?: string;
   revision: number;
+  /** A moderator's warnings to the author not acknowledged yet (POST /api/v1/me/warnings/:id/acknowledge); the post went through. */
+  warnings?: PostingWarning[];
 }
 
 const STATUS_OF: Record<ModerationDecidedPayload['decision'], CommentStatusChange> = { approve: 'approved', hold: 'held', reject: 'rejected' };
@@ -91,7 +93,7 @@ export class PostingService {
     // when the thread was open and the reader allowed, whatever has changed since.
     const retried = idempotencyKey ? await this.comments.findById(id) : null;
     if (retried) return this.replay(retried, input);
-    await this.readers.assertMayPost(actor.id);
+    const warnings = await this.readers.assertMayPost(actor.id);
     const now = new Date();
     await this.assertThreadAccepts(articleId, now);
 
@@ -133,7 +135,7 @@ export class PostingService {
       if (!existing) throw commentChangedMeanwhile(id);
       return this.sameAnswer(existing, input);
     }
-    return toOwnView(comment);
+    return { ...toOwnView(comment), ...(warnings.length ? { warnings } : {}) };
   }
 
   /**

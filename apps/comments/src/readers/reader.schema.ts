@@ -8,6 +8,8 @@ export interface ReaderSanction {
   until?: Date;
   reason: string;
   lifted: boolean;
+  /** When a moderator gave it (warnings show it). */
+  at?: Date;
 }
 
 /** What the comments service knows of a reader: the sanctions in force or once in force. */
@@ -21,7 +23,7 @@ export const READER_MODEL = 'Reader';
 export const ReaderSchema = new Schema<ReaderDocument>(
   {
     _id: { type: String, required: true },
-    sanctions: { type: [{ _id: false, sanctionId: String, kind: String, until: Date, reason: String, lifted: Boolean }], default: [] },
+    sanctions: { type: [{ _id: false, sanctionId: String, kind: String, until: Date, reason: String, lifted: Boolean, at: Date }], default: [] },
   },
   { collection: 'readers', timestamps: true, versionKey: false },
 );

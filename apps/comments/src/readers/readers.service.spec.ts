@@ -4,7 +4,7 @@ import { ReaderDocument, ReaderSanction } from './reader.schema';
 import { ReadersRepository } from './readers.repository';
 import { ReadersService } from './readers.service';
 
-const sanction = (kind: 'ban' | 'suspend' | 'premoderate', extra: Partial<ReaderSanction> = {}): ReaderSanction => ({
+const sanction = (kind: 'ban' | 'suspend' | 'premoderate' | 'warn', extra: Partial<ReaderSanction> = {}): ReaderSanction => ({
   sanctionId: `s-${kind}`,
   kind,
   reason: 'abuse',
@@ -71,7 +71,7 @@ describe('ReadersService.assertMayPost', () => {
   describe('reading the reader (no snapshot loaded yet)', () => {
     it('lets a reader without sanctions post', async () => {
       const { service, memory } = setup();
-      await expect(service.assertMayPost('r1', now)).resolves.toBeUndefined();
+      await expect(service.assertMayPost('r1', now)).resolves.toEqual([]);
       expect(memory.byId).toBe(1);
     });
 
@@ -95,7 +95,13 @@ describe('ReadersService.assertMayPost', () => {
         _id: 'r1',
         sanctions: [sanction('ban', { lifted: true }), sanction('suspend', { until: new Date('2025-12-31T00:00:00Z') }), sanction('premoderate')],
       };
-      await expect(setup([reader]).service.assertMayPost('r1', now)).resolves.toBeUndefined();
+      await expect(setup([reader]).service.assertMayPost('r1', now)).resolves.toEqual([]);
+    });
+
+    it("lets a warned reader post, and the post carries the warnings not acknowledged yet", async () => {
+      const at = new Date('2025-12-31T12:00:00Z');
+      const reader = { _id: 'r1', sanctions: [sanction('warn', { sanctionId: 'w1', reason: 'keep it civil', at }), sanction('warn', { sanctionId: 'w0', lifted: true })] };
+      await expect(setup([reader]).service.assertMayPost('r1', now)).resolves.toEqual([{ id: 'w1', reason: 'keep it civil', at: at.toISOString() }]);
     });
 
     it('lets no post through when the reader cannot be read', async () => {

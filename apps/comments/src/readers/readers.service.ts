@@ -5,10 +5,17 @@ import { CommentsConfig } from '../comments.config';
 import { ReaderDocument, ReaderSanction } from './reader.schema';
 import { ReadersRepository } from './readers.repository';
 
-/** Reader id → the sanctions that may stop them posting (bans and suspensions not lifted). */
+/** Reader id → the sanctions a post must look at: bans and suspensions, which stop it, and warnings, which it carries. */
 export type PostingSanctions = Map<string, ReaderSanction[]>;
 
-const stopsPosting = (s: ReaderSanction) => !s.lifted && (s.kind === 'ban' || s.kind === 'suspend');
+const stopsPosting = (s: ReaderSanction) => !s.lifted && (s.kind === 'ban' || s.kind === 'suspend' || s.kind === 'warn');
+
+/** A moderator's warning, as a post's answer carries it until the reader acknowledges it. */
+export interface PostingWarning {
+  id: string;
+  reason: string;
+  at?: string;
+}
 
 /** The snapshot of every reader's sanctions that may stop them posting; readers without any are absent. */
 export function postingSanctionsOf(readers: ReaderDocument[]): PostingSanctions {
@@ -72,6 +79,7 @@ export class ReadersService implements OnApplicationBootstrap, OnApplicationShut
         ...(sanction.until ? { until: sanction.until } : {}),
         reason: sanction.reason,
         lifted: false,
+        at: sanction.at,
       });
     } finally {
       // Also when the write failed: it may have landed.
@@ -93,11 +101,14 @@ export class ReadersService implements OnApplicationBootstrap, OnApplicationShut
     }
   }
 
-  /** Throws 403 with until when, if the reader may not post now. */
-  async assertMayPost(readerId: string, now = new Date()): Promise<void> {
+  /** Throws 403 with until when, if the reader may not post now; else the warnings the post's answer carries. */
+  async assertMayPost(readerId: string, now = new Date()): Promise<PostingWarning[]> {
     const known = this.snapshot.current();
     const sanctions = known ? known.get(readerId) ?? [] : (await this.repository.findById(readerId))?.sanctions ?? [];
     const refusal = postingRefusal(sanctions, now);
     if (refusal) throw refusal;
+    return sanctions
+      .filter((s) => s.kind === 'warn' && !s.lifted)
+      .map((s) => ({ id: s.sanctionId, reason: s.reason, ...(s.at ? { at: new Date(s.at).toISOString() } : {}) }));
   }
 }

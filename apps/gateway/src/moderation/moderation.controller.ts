@@ -1,6 +1,6 @@
 import { Body, Controller, Delete, Get, HttpCode, Param, Post, Query } from '@nestjs/common';
 import { ApiBearerAuth, ApiBody, ApiOperation, ApiQuery, ApiResponse, ApiTags, getSchemaPath } from '@nestjs/swagger';
-import { Actor, BulkDecisionInput, DecisionInput, QUEUE_STATUSES, QueueQuery, SanctionInput } from '@app/contracts';
+import { Actor, BulkDecisionInput, DecisionInput, NoteInput, OverrideInput, QUEUE_STATUSES, QueueQuery, QueueSection, SanctionInput } from '@app/contracts';
 import { CurrentUser, Roles } from '../auth/auth.decorators';
 import { UpstreamClient } from '../upstream/upstream.client';
 import { UserIdPipe } from './user-id.pipe';
@@ -23,11 +23,14 @@ export class ModerationController {
   @ApiOperation({
     summary: 'Comments waiting for a moderator (status held by default; or reported, approved, rejected), oldest first, cursor-paged',
     description:
-      'Filters: articleId, authorId, q (case-insensitive text in the body), from/to (posting time of the current revision, ISO-8601). ' +
+      'Filters: articleId, a section (category: the stories "Posted to" it; articleIds: up to 50 story ids, comma-separated; both: the stories of the set in the category), ' +
+      'authorId, q (case-insensitive text in the body), from/to (posting time of the current revision, ISO-8601). ' +
       'Each item: the comment, its story, the author\'s record (counts per status, active sanctions) and why it is there (the verdict and any reports).',
   })
   @ApiQuery({ name: 'status', required: false, enum: QUEUE_STATUSES, description: 'default held' })
   @ApiQuery({ name: 'articleId', required: false, description: 'a story id (UUID)' })
+  @ApiQuery({ name: 'category', required: false, description: 'a section: stories posted to this category (1–100 characters)' })
+  @ApiQuery({ name: 'articleIds', required: false, description: 'a section: up to 50 story ids (UUIDs), comma-separated' })
   @ApiQuery({ name: 'authorId', required: false, description: "a reader's id" })
   @ApiQuery({ name: 'q', required: false, description: 'case-insensitive text in the body (1–200 characters, taken literally)' })
   @ApiQuery({ name: 'from', required: false, description: 'ISO-8601 date-time with zone; posted at or after' })
@@ -41,6 +44,8 @@ export class ModerationController {
       query: {
         status: query.status,
         articleId: query.articleId,
+        category: query.category,
+        articleIds: query.articleIds?.join(','),
         authorId: query.authorId,
         q: query.q,
         from: query.from?.toISOString(),
@@ -53,9 +58,25 @@ export class ModerationController {
   }
 
   @Get('queue/counts')
-  @ApiOperation({ summary: 'How many comments each queue holds now: { held, reported, approved, rejected }' })
-  queueCounts(@CurrentUser() actor: Actor) {
-    return this.upstream.call('moderation', { method: 'GET', path: '/queue/counts', actor });
+  @ApiOperation({ summary: 'How many comments each queue holds now, in all or in a section (category and/or articleIds, as on the queue): { held, reported, approved, rejected }' })
+  @ApiQuery({ name: 'category', required: false, description: 'a section: stories posted to this category (1–100 characters)' })
+  @ApiQuery({ name: 'articleIds', required: false, description: 'a section: up to 50 story ids (UUIDs), comma-separated' })
+  queueCounts(@Query() section: QueueSection, @CurrentUser() actor: Actor) {
+    return this.upstream.call('moderation', {
+      method: 'GET',
+      path: '/queue/counts',
+      query: { category: section.category, articleIds: section.articleIds?.join(',') },
+      actor,
+    });
+  }
+
+  @Get('queue/sections')
+  @ApiOperation({
+    summary: 'The open queues per section: { sections: [{ category, held, reported }], uncategorised: { held, reported } }, busiest first',
+    description: 'A story posted to several categories counts in each.',
+  })
+  sections(@CurrentUser() actor: Actor) {
+    return this.upstream.call('moderation', { method: 'GET', path: '/queue/sections', actor });
   }
 
   @Post('comments/:id/decision')
@@ -65,6 +86,18 @@ export class ModerationController {
   @ApiResponse({ status: 409, description: 'already_decided (another moderator was first), revision_changed (the author edited it), comment_deleted' })
   decide(@Param('id', uuid) commentId: string, @Body() input: DecisionInput, @CurrentUser() actor: Actor) {
     return this.upstream.call('moderation', { method: 'POST', path: `/comments/${commentId}/decision`, body: input, actor });
+  }
+
+  @Post('comments/:id/override')
+  @HttpCode(200)
+  @ApiOperation({
+    summary: "Reverse a comment's latest decision (a rule's or a colleague's), with a reason; announced as moderation.decided",
+    description: 'decisionSeq is the decision being reversed (verdict.seq of the case as the moderator saw it). The history keeps both decisions.',
+  })
+  @ApiBody({ schema: { $ref: getSchemaPath('OverrideInput') } })
+  @ApiResponse({ status: 409, description: 'decision_changed (another decision came since: reload), nothing_to_override (it has that status already), comment_deleted' })
+  override(@Param('id', uuid) commentId: string, @Body() input: OverrideInput, @CurrentUser() actor: Actor) {
+    return this.upstream.call('moderation', { method: 'POST', path: `/comments/${commentId}/override`, body: input, actor });
   }
 
   @Post('decisions')
@@ -82,14 +115,22 @@ export class ModerationController {
   }
 
   @Get('users/:id')
-  @ApiOperation({ summary: "A reader's record: counts per status, recent comments, sanctions (active and past)" })
+  @ApiOperation({ summary: "A reader's record: counts per status, recent comments, sanctions (active, past, warnings acknowledged) and moderators' notes (newest first)" })
   user(@Param('id', UserIdPipe) userId: string, @CurrentUser() actor: Actor) {
     return this.upstream.call('moderation', { method: 'GET', path: `/users/${encodeURIComponent(userId)}`, actor });
   }
 
+  @Post('users/:id/notes')
+  @ApiOperation({ summary: 'Add a note to a reader (moderators only ever see it): shown in their record and beside their queue items; announced as user.noted' })
+  @ApiBody({ schema: { $ref: getSchemaPath('NoteInput') } })
+  @ApiResponse({ status: 201, description: 'the note: { id, text, by, at }' })
+  addNote(@Param('id', UserIdPipe) userId: string, @Body() input: NoteInput, @CurrentUser() actor: Actor) {
+    return this.upstream.call('moderation', { method: 'POST', path: `/users/${encodeURIComponent(userId)}/notes`, body: input, actor });
+  }
+
   @Post('users/:id/sanctions')
   @ApiOperation({
-    summary: 'Sanction a reader: ban (until lifted), suspend (until a time), premoderate (optionally until a time); announced as user.sanctioned',
+    summary: 'Sanction a reader: ban (until lifted), suspend (until a time), premoderate (optionally until a time), warn (told on each post until acknowledged; the posts go through); announced as user.sanctioned',
   })
   @ApiBody({ schema: { $ref: getSchemaPath('SanctionInput') } })
   @ApiResponse({ status: 201, description: 'the sanction, with its id' })

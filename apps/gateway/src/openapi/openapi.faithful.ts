@@ -187,8 +187,8 @@ function tightenBodies(schemas: Record<string, Schema>, validated: string[]): vo
       type: 'object',
       properties: sanction.properties,
       required: sanction.required,
-      oneOf: [variant('ban', 'none'), variant('suspend', 'required'), variant('premoderate', 'optional')],
-      description: 'until: an ISO-8601 date-time in the future (required for suspend, optional for premoderate, not allowed for a ban)',
+      oneOf: [variant('ban', 'none'), variant('suspend', 'required'), variant('premoderate', 'optional'), variant('warn', 'none')],
+      description: 'until: an ISO-8601 date-time in the future (required for suspend, optional for premoderate, not allowed for a ban or a warning)',
     } as Schema;
   }
 }

@@ -22,7 +22,7 @@ export class PostingController {
   @ApiOperation({ summary: 'Post a comment (or a reply with parentId); accepted as pending, moderated by events' })
   @ApiBody({ schema: { $ref: getSchemaPath('SubmitCommentInput') } })
   @ApiHeader({ name: 'Idempotency-Key', required: false, description: 'a retry with the same key returns the same answer and creates one comment' })
-  @ApiResponse({ status: 202, description: '{ id, status: "pending", … }' })
+  @ApiResponse({ status: 202, description: '{ id, status: "pending", … }, and warnings: [{ id, reason, at }] when a moderator warned the author (acknowledge: POST /api/v1/me/warnings/{id}/acknowledge)' })
   @ApiResponse({ status: 409, description: 'commenting has expired or was closed, or the comments are archived' })
   @ApiResponse({ status: 429, description: 'too many posts; see Retry-After' })
   submit(

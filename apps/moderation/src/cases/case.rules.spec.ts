@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { Actor, CommentSubmittedPayload, DomainError } from '@app/contracts';
-import { awaitsModerator, decideByModerator, deleteComment, importComment, report, reviewRevision } from './case.rules';
+import { awaitsModerator, decideByModerator, deleteComment, importComment, overrideDecision, report, reviewRevision } from './case.rules';
 import { CaseState } from './case.schema';
 
 const mona: Actor = { id: 'mod-1', name: 'Mona Moderator', roles: ['moderator'] };
@@ -30,6 +30,23 @@ const codeOf = (work: () => unknown) => {
 };
 
 describe('case rules', () => {
+  it("overrides the latest decision (a rule's, then a colleague's), keeping what it reversed; refuses a stale seq, a no-op and a deleted case", () => {
+    const tom: Actor = { id: 'mod-2', name: 'Tom Moderator', roles: ['moderator'] };
+    const start = approved();
+    const first = overrideDecision(start, { decision: 'reject', reason: 'doxxing', decisionSeq: start.decisionSeq }, mona, now);
+    expect(first.state).toMatchObject({ status: 'rejected', decisionSeq: start.decisionSeq + 1, verdict: { rule: 'moderator', decision: 'reject', by: mona, overrides: start.decisionSeq } });
+    expect(first.history[0]).toMatchObject({ type: 'moderator_override', decision: 'reject', overridden: { decisionSeq: 1, decision: 'approve', rule: 'clean' } });
+    expect(first.history[1]).toMatchObject({ type: 'status_changed', from: 'approved', to: 'rejected' });
+    const second = overrideDecision(first.state, { decision: 'approve', reason: 'not doxxing', decisionSeq: first.state.decisionSeq }, tom, now);
+    expect(second.state).toMatchObject({ status: 'approved', decisionSeq: 3, verdict: { by: tom, overrides: 2 } });
+    expect(second.history[0]).toMatchObject({ overridden: { decision: 'reject', by: { id: 'mod-1', name: 'Mona Moderator' } } });
+    // The second of two racing overrides re-plans against the first's entry: refused.
+    expect(codeOf(() => overrideDecision(first.state, { decision: 'approve', reason: 'late', decisionSeq: start.decisionSeq }, tom, now))).toBe('decision_changed');
+    expect(codeOf(() => overrideDecision(first.state, { decision: 'reject', reason: 'same', decisionSeq: first.state.decisionSeq }, tom, now))).toBe('nothing_to_override');
+    const gone = { ...start, status: 'deleted' as const };
+    expect(codeOf(() => overrideDecision(gone, { decision: 'reject', reason: 'x', decisionSeq: gone.decisionSeq }, mona, now))).toBe('comment_deleted');
+  });
+
   it('records a reviewed revision with its verdict, and ignores the same or an older revision', () => {
     const input = submission();
     const change = reviewRevision(null, input, { rule: 'suspect_words', decision: 'hold', evidence: 'suspect word "moron"' }, now)!;

@@ -1,7 +1,7 @@
 import { Actor, CommentImportedPayload, CommentSubmittedPayload, CommentStatusChangedPayload, ModerationDecision } from '@app/contracts';
 import { RuleVerdict } from '../rules/moderation.rules';
 import { CaseState, CaseStatus, HistoryItem } from './case.schema';
-import { alreadyDecided, alreadyReported, commentDeleted, notReportable, ownComment, revisionChanged } from './cases.errors';
+import { alreadyDecided, alreadyReported, commentDeleted, decisionChanged, notReportable, nothingToOverride, ownComment, revisionChanged } from './cases.errors';
 
 /**
  * The pure decisions about a case: given its current state (from the journal) and what happened,
@@ -102,6 +102,55 @@ export function decideByModerator(
   return {
     state,
     history: [{ type: 'moderator_decision', at: now, revision: current.revision, decision: input.decision, reason: input.reason, by: who(moderator) }],
+  };
+}
+
+/**
+ * A moderator reverses the case's latest decision (a rule's or a colleague's), with a reason.
+ * `decisionSeq` is the decision the moderator saw: a decision since (a colleague, an edit's
+ * verdict) is 409 decision_changed, so of two racing overrides one commits and the other,
+ * re-reading, is refused. The reversed decision stays in the history beside the new one.
+ */
+export function overrideDecision(
+  current: CaseState,
+  input: { decision: 'approve' | 'reject'; reason: string; decisionSeq: number },
+  moderator: Actor,
+  now: Date,
+): CaseChange {
+  if (current.status === 'deleted') throw commentDeleted(current.commentId);
+  if (input.decisionSeq !== current.decisionSeq) throw decisionChanged(current, input.decisionSeq);
+  const status = STATUS_OF[input.decision];
+  // Reported is approved and visible: approving it again answers the reports, it reverses nothing.
+  if (status === current.status) throw nothingToOverride(current, input.decision);
+  const previous = current.verdict;
+  const state: CaseState = {
+    ...current,
+    status,
+    verdict: { revision: current.revision, decision: input.decision, rule: 'moderator', reason: input.reason, by: moderator, at: now, overrides: current.decisionSeq },
+    decisionSeq: current.decisionSeq + 1,
+    reviewedReports: current.reports.length,
+  };
+  return {
+    state,
+    history: [
+      {
+        type: 'moderator_override',
+        at: now,
+        revision: current.revision,
+        decision: input.decision,
+        reason: input.reason,
+        by: who(moderator),
+        overridden: {
+          decisionSeq: current.decisionSeq,
+          decision: previous.decision,
+          rule: previous.rule,
+          reason: previous.reason,
+          ...(previous.by ? { by: who(previous.by) } : {}),
+          at: previous.at,
+        },
+      },
+      { type: 'status_changed', at: now, from: current.status, to: status, why: `overridden by ${moderator.name}: ${input.reason}` },
+    ],
   };
 }
 

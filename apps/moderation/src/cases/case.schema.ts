@@ -20,6 +20,8 @@ export interface CaseVerdict {
   reason: string;
   by?: Actor;
   at: Date;
+  /** A moderator's override: the decisionSeq of the decision it reversed. */
+  overrides?: number;
 }
 
 export interface CaseReport {
@@ -55,6 +57,16 @@ export type HistoryItem =
   | { type: 'submitted' | 'edited' | 'imported'; at: Date; revision: number; author: { id?: string; name: string }; body: string }
   | { type: 'rule_verdict'; at: Date; revision: number; rule: string; decision: ModerationDecision; evidence: string }
   | { type: 'moderator_decision'; at: Date; revision: number; decision: ModerationDecision; reason: string; by: { id: string; name: string } }
+  | {
+      type: 'moderator_override';
+      at: Date;
+      revision: number;
+      decision: ModerationDecision;
+      reason: string;
+      by: { id: string; name: string };
+      /** The decision reversed, as it stood. */
+      overridden: { decisionSeq: number; decision: ModerationDecision; rule: string; reason: string; by?: { id: string; name: string }; at: Date };
+    }
   | { type: 'reported'; at: Date; by: { id: string; name: string }; reason: string; reports: number }
   | { type: 'status_changed'; at: Date; from: CaseStatus; to: CaseStatus; why: string }
   | { type: 'deleted'; at: Date; revision: number; reason: string };

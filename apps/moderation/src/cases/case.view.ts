@@ -1,3 +1,4 @@
+import { NotesSummary } from '../notes/notes.service';
 import { SanctionView } from '../sanctions/sanction.rules';
 import { StoryDocument } from '../stories/story.schema';
 import { CaseDocument, CaseReport, CaseState, CaseStatus, CaseVerdict } from './case.schema';
@@ -29,6 +30,10 @@ export interface VerdictView {
   reason: string;
   moderator?: { id: string; name: string };
   decidedAt: string;
+  /** The decision's number in the case (decisionSeq): what an override names as the one it reverses. */
+  seq: number;
+  /** Set when this decision reversed an earlier one: that one's seq. */
+  overrides?: number;
 }
 
 export interface ReportsView {
@@ -42,19 +47,21 @@ export interface ReportsView {
 export interface QueueItem {
   comment: CaseView['comment'];
   story: { id: string; title?: string; slug?: string; preModeration?: boolean } | null;
-  author: { id?: string; name: string; history: StatusCounts | null; activeSanctions: SanctionView[] };
+  author: { id?: string; name: string; history: StatusCounts | null; activeSanctions: SanctionView[]; notes: NotesSummary };
   why: VerdictView & { reports: ReportsView };
 }
 
 const iso = (date: Date) => date.toISOString();
 
-const verdictView = (verdict: CaseVerdict): VerdictView => ({
+const verdictView = (verdict: CaseVerdict, seq: number): VerdictView => ({
   revision: verdict.revision,
   decision: verdict.decision,
   rule: verdict.rule,
   reason: verdict.reason,
   ...(verdict.by ? { moderator: { id: verdict.by.id, name: verdict.by.name } } : {}),
   decidedAt: iso(verdict.at),
+  seq,
+  ...(verdict.overrides ? { overrides: verdict.overrides } : {}),
 });
 
 const reportsView = (reports: CaseReport[], reviewed: number): ReportsView => ({
@@ -79,7 +86,7 @@ export function toCaseView(state: CaseState): CaseView {
   return {
     comment: commentView(state, state.commentId),
     author: state.author,
-    verdict: verdictView(state.verdict),
+    verdict: verdictView(state.verdict, state.decisionSeq),
     reports: reportsView(state.reports, state.reviewedReports),
   };
 }
@@ -89,6 +96,7 @@ export function toQueueItem(
   story: StoryDocument | undefined,
   counts: StatusCounts | undefined,
   sanctions: SanctionView[] | undefined,
+  notes?: NotesSummary,
 ): QueueItem {
   return {
     comment: commentView(doc, doc._id),
@@ -98,7 +106,8 @@ export function toQueueItem(
       name: doc.authorName,
       history: doc.authorId ? (counts ?? null) : null,
       activeSanctions: sanctions ?? [],
+      notes: notes ?? { count: 0, latest: [] },
     },
-    why: { ...verdictView(doc.verdict), reports: reportsView(doc.reports ?? [], doc.reviewedReports ?? 0) },
+    why: { ...verdictView(doc.verdict, doc.decisionSeq ?? 1), reports: reportsView(doc.reports ?? [], doc.reviewedReports ?? 0) },
   };
 }

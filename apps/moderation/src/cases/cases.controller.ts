@@ -1,5 +1,5 @@
 import { Body, Controller, Get, HttpCode, Param, ParseUUIDPipe, Post, Query } from '@nestjs/common';
-import { Actor, BulkDecisionInput, DecisionInput, QueueQuery, ReportInput } from '@app/contracts';
+import { Actor, BulkDecisionInput, DecisionInput, OverrideInput, QueueQuery, QueueSection, ReportInput } from '@app/contracts';
 import { ActingUser, Roles } from '@app/http';
 import { CasesService } from './cases.service';
 
@@ -9,8 +9,15 @@ export class CasesController {
   constructor(private readonly cases: CasesService) {}
 
   @Get('queue/counts')
-  queueCounts() {
-    return this.cases.queueCounts();
+  @Roles('moderator')
+  queueCounts(@Query() section: QueueSection) {
+    return this.cases.queueCounts(section);
+  }
+
+  @Get('queue/sections')
+  @Roles('moderator')
+  sections() {
+    return this.cases.sections();
   }
 
   @Get('queue')
@@ -24,6 +31,13 @@ export class CasesController {
   @HttpCode(200)
   decide(@Param('id', ParseUUIDPipe) id: string, @Body() input: DecisionInput, @ActingUser() moderator: Actor) {
     return this.cases.decide(id, input, moderator);
+  }
+
+  @Post('comments/:id/override')
+  @Roles('moderator')
+  @HttpCode(200)
+  override(@Param('id', ParseUUIDPipe) id: string, @Body() input: OverrideInput, @ActingUser() moderator: Actor) {
+    return this.cases.override(id, input, moderator);
   }
 
   @Post('decisions')

@@ -35,3 +35,14 @@ export const busy = (commentId: string) =>
 
 export const invalidCursor = () => new DomainError('invalid', 'invalid_cursor', 'cursor is not one this API gave out');
 
+
+export const decisionChanged = (state: CaseState, seen: number) =>
+  new DomainError(
+    'conflict',
+    'decision_changed',
+    `comment ${state.commentId} has had another decision since the one you saw (decision ${state.decisionSeq}, not ${seen}: ${state.verdict.decision}${state.verdict.by ? ` by ${state.verdict.by.name}` : ''}); reload it`,
+    { decisionSeq: state.decisionSeq, status: state.status, decision: state.verdict.decision },
+  );
+
+export const nothingToOverride = (state: CaseState, decision: string) =>
+  new DomainError('conflict', 'nothing_to_override', `comment ${state.commentId} is ${state.status} already: overriding it with ${decision} would change nothing`);

@@ -2,6 +2,7 @@ import { Module } from '@nestjs/common';
 import { MongooseModule } from '@nestjs/mongoose';
 import { EventPublisher, OutboxRelay } from '@app/kafka';
 import { ModerationConfig } from '../moderation.config';
+import { NotesModule } from '../notes/notes.module';
 import { RULE_SETTINGS, ruleSettingsFrom } from '../rules/rule-settings';
 import { SanctionsModule } from '../sanctions/sanctions.module';
 import { ScoringModule } from '../scoring/scoring.module';
@@ -20,6 +21,7 @@ import { CASES_OUTBOX, CasesService } from './cases.service';
     ]),
     StoriesModule,
     SanctionsModule,
+    NotesModule,
     ScoringModule,
   ],
   controllers: [CasesController, CasesConsumer],

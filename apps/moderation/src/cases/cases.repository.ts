@@ -10,6 +10,8 @@ import { InsertBatcher } from './insert.batcher';
 export interface QueueFilter {
   status: CaseStatus;
   articleId?: string;
+  /** A section's stories (resolved from a category and/or a set of ids); never empty here. */
+  articleIds?: string[];
   authorId?: string;
   /** Case-insensitive substring of the body. */
   text?: string;
@@ -101,6 +103,7 @@ export class CasesRepository implements OnModuleInit {
   findQueue(filter: QueueFilter): Promise<CaseDocument[]> {
     const and: QueryFilter<CaseDocument>[] = [{ status: filter.status }];
     if (filter.articleId) and.push({ articleId: filter.articleId });
+    if (filter.articleIds) and.push({ articleId: { $in: filter.articleIds } });
     if (filter.authorId) and.push({ authorId: filter.authorId });
     if (filter.text) and.push({ body: { $regex: escapeRegex(filter.text), $options: 'i' } });
     if (filter.from) and.push({ postedAt: { $gte: filter.from } });
@@ -119,9 +122,18 @@ export class CasesRepository implements OnModuleInit {
    * How many cases each queue holds (the console's counts). One equality count per status, served
    * by { status, postedAt, _id }: FerretDB pushes an equality down, a $group over every case it does not.
    */
-  async countByStatus<S extends CaseStatus>(statuses: readonly S[]): Promise<Record<S, number>> {
-    const counts = await Promise.all(statuses.map((status) => this.cases.countDocuments({ status })));
+  async countByStatus<S extends CaseStatus>(statuses: readonly S[], articleIds?: string[]): Promise<Record<S, number>> {
+    const inSection = articleIds ? { articleId: { $in: articleIds } } : {};
+    const counts = await Promise.all(statuses.map((status) => this.cases.countDocuments({ status, ...inSection })));
     return Object.fromEntries(statuses.map((status, i) => [status, counts[i]])) as Record<S, number>;
+  }
+
+  /** The story of every case in these statuses (the open queues: few), for the counts per section. */
+  async storiesOfStatus(statuses: readonly CaseStatus[]): Promise<{ articleId: string; status: CaseStatus }[]> {
+    const perStatus = await Promise.all(
+      statuses.map((status) => this.cases.find({ status }, { articleId: 1, status: 1, _id: 0 }).lean<{ articleId: string; status: CaseStatus }[]>()),
+    );
+    return perStatus.flat();
   }
 
   /**

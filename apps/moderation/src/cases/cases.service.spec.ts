@@ -7,6 +7,7 @@ import { ScoringService } from '../scoring/scoring.service';
 import { scorersFrom, scoringSettingsFrom } from '../scoring/scoring.settings';
 import { SanctionView } from '../sanctions/sanction.rules';
 import { SanctionsService } from '../sanctions/sanctions.service';
+import { NotesService } from '../notes/notes.service';
 import { StoriesService } from '../stories/stories.service';
 import { StoryDocument } from '../stories/story.schema';
 import { CaseDocument, CaseEntryDocument, CaseState } from './case.schema';
@@ -137,6 +138,7 @@ function setup(overrides: Partial<ModerationConfig> = {}) {
     relay as unknown as OutboxRelay,
     { publishTogether: async (events: EventEnvelope<unknown>[]) => void published.push(...events) } as unknown as EventPublisher,
     new ScoringService(scorersFrom(settings), scoringSettingsFrom(settings)),
+    { summaries: async () => new Map() } as unknown as NotesService,
   );
   service.storyWaitMs = 0;
   const story = (preModeration = false) => {

@@ -9,23 +9,26 @@ import {
   derivedId,
   DecisionInput,
   DomainError,
+  OverrideInput,
   EventEnvelope,
   QUEUE_STATUSES,
   QueueQuery,
+  QueueSection,
   ReportInput,
 } from '@app/contracts';
 import { EventPublisher, eventMeta, OutboxRelay } from '@app/kafka';
 import { ModerationConfig } from '../moderation.config';
 import { CommentUnderReview, review, RuleSettings } from '../rules/moderation.rules';
 import { RULE_SETTINGS } from '../rules/rule-settings';
-import { describeSanction } from '../sanctions/sanction.rules';
+import { describeSanction, premoderates } from '../sanctions/sanction.rules';
 import { SanctionsService } from '../sanctions/sanctions.service';
 import { ScoringInput } from '../scoring/scorer';
 import { ScoringService } from '../scoring/scoring.service';
+import { NotesService } from '../notes/notes.service';
 import { StoriesService } from '../stories/stories.service';
 import { AuthorHistoryCache } from './author-history.cache';
 import { readAuthorHistory, RECENT_BODIES_LIMIT } from './author-history.rules';
-import { CaseChange, decideByModerator, deleteComment, importComment, report, reviewRevision } from './case.rules';
+import { CaseChange, decideByModerator, deleteComment, importComment, overrideDecision, report, reviewRevision } from './case.rules';
 import { CaseDocument, CaseEntryDocument, CaseState } from './case.schema';
 import { CaseView, QueueItem, toCaseView, toQueueItem } from './case.view';
 import { alreadyDecided, busy, commentNotFound, invalidCursor, revisionChanged } from './cases.errors';
@@ -96,6 +99,7 @@ export class CasesService {
     @Inject(CASES_OUTBOX) private readonly outbox: OutboxRelay,
     private readonly publisher: EventPublisher,
     private readonly scoring: ScoringService,
+    private readonly notes: NotesService,
   ) {
     this.authors = new AuthorHistoryCache({
       keep: RECENT_BODIES_LIMIT,
@@ -176,6 +180,21 @@ export class CasesService {
     return toCaseView(state!);
   }
 
+  /**
+   * A moderator reverses the latest decision (OverrideInput): the comment's status and count
+   * follow through moderation.decided (comments applies decisions by decisionSeq). Two racing
+   * overrides that saw the same decision try the same journal seq: one insert wins, the other
+   * re-plans against it and gets 409 decision_changed.
+   */
+  async override(commentId: string, input: OverrideInput, moderator: Actor): Promise<CaseView> {
+    const state = await this.commit(commentId, async (current) => {
+      if (!current) throw commentNotFound(commentId);
+      const change = overrideDecision(current, input, moderator, new Date());
+      return { ...change, events: [this.decidedEvent(change.state)] };
+    });
+    return toCaseView(state!);
+  }
+
   /** Several decisions, one by one; each is reported ok or failed with the code a single one would get. */
   async decideMany(input: BulkDecisionInput, moderator: Actor): Promise<{ results: BulkResult[]; succeeded: number; failed: number }> {
     // Up to BULK_CONCURRENCY comments at once (one by one, 200 items outlast the gateway's upstream
@@ -239,9 +258,12 @@ export class CasesService {
   async queue(query: QueueQuery): Promise<QueuePage> {
     // A filter, not a command: an empty or inverted range [from, to) simply selects nothing.
     if (query.from && query.to && query.from.getTime() >= query.to.getTime()) return { status: query.status, items: [], nextCursor: null };
+    const section = await this.sectionStories(query);
+    if (section && !section.length) return { status: query.status, items: [], nextCursor: null };
     const docs = await this.repository.findQueue({
       status: query.status,
       articleId: query.articleId,
+      ...(section ? { articleIds: section } : {}),
       authorId: query.authorId,
       text: query.q,
       from: query.from,
@@ -251,24 +273,62 @@ export class CasesService {
     });
     const page = docs.slice(0, query.limit);
     const authorIds = [...new Set(page.flatMap((doc) => (doc.authorId ? [doc.authorId] : [])))];
-    const [stories, counts, sanctions] = await Promise.all([
+    const [stories, counts, sanctions, notes] = await Promise.all([
       this.stories.findMany(page.map((doc) => doc.articleId)),
       this.repository.countsByAuthor(authorIds),
       this.sanctions.activeFor(authorIds),
+      this.notes.summaries(authorIds),
     ]);
     const last = page[page.length - 1];
     return {
       status: query.status,
       items: page.map((doc) =>
-        toQueueItem(doc, stories.get(doc.articleId), doc.authorId ? counts.get(doc.authorId) ?? emptyCounts() : undefined, doc.authorId ? sanctions.get(doc.authorId) : undefined),
+        toQueueItem(doc, stories.get(doc.articleId), doc.authorId ? counts.get(doc.authorId) ?? emptyCounts() : undefined, doc.authorId ? sanctions.get(doc.authorId) : undefined, doc.authorId ? notes.get(doc.authorId) : undefined),
       ),
       nextCursor: docs.length > query.limit && last ? encodeCursor(last) : null,
     };
   }
 
-  /** How many comments each queue holds now: the console's counts beside the queue tabs. */
-  queueCounts(): Promise<Record<(typeof QUEUE_STATUSES)[number], number>> {
-    return this.repository.countByStatus(QUEUE_STATUSES);
+  /** How many comments each queue holds now, in a section or in all: the console's counts beside the queue tabs. */
+  async queueCounts(section: QueueSection = {}): Promise<Record<(typeof QUEUE_STATUSES)[number], number>> {
+    const stories = await this.sectionStories(section);
+    if (stories && !stories.length) return { held: 0, reported: 0, approved: 0, rejected: 0 };
+    return this.repository.countByStatus(QUEUE_STATUSES, stories);
+  }
+
+  /**
+   * The open queues (held, reported) per section: for each category a story of an open case is
+   * posted to, how many wait; stories without a category count under `uncategorised`.
+   */
+  async sections(): Promise<{ sections: { category: string; held: number; reported: number }[]; uncategorised: { held: number; reported: number } }> {
+    const open = await this.repository.storiesOfStatus(['held', 'reported']);
+    const stories = await this.stories.findMany(open.map((c) => c.articleId));
+    const tally = new Map<string, { held: number; reported: number }>();
+    const uncategorised = { held: 0, reported: 0 };
+    for (const { articleId, status } of open) {
+      const categories = stories.get(articleId)?.categories ?? [];
+      const key = status === 'held' ? 'held' : 'reported';
+      if (!categories.length) uncategorised[key]++;
+      for (const category of new Set(categories)) {
+        const counts = tally.get(category) ?? { held: 0, reported: 0 };
+        counts[key]++;
+        tally.set(category, counts);
+      }
+    }
+    const sections = [...tally].map(([category, counts]) => ({ category, ...counts })).sort((a, b) => b.held + b.reported - (a.held + a.reported) || a.category.localeCompare(b.category));
+    return { sections, uncategorised };
+  }
+
+  /**
+   * A section's stories: those in the category, narrowed to the given set (or the set alone).
+   * Undefined when no section was asked for; empty when it has no stories (so nothing matches).
+   */
+  private async sectionStories(section: QueueSection): Promise<string[] | undefined> {
+    if (!section.category) return section.articleIds ? [...new Set(section.articleIds)] : undefined;
+    const inCategory = await this.stories.idsInCategory(section.category);
+    if (!section.articleIds) return inCategory;
+    const wanted = new Set(section.articleIds);
+    return inCategory.filter((id) => wanted.has(id));
   }
 
   /** A reader's record with moderation: counts per status and the latest comments. */
@@ -379,7 +439,7 @@ export class CasesService {
       authorId ? this.authorHistory(authorId, submission) : Promise.resolve({ approvedCount: 0, recentBodies: [] }),
       authorId ? this.sanctions.activeFor([authorId]) : Promise.resolve(new Map()),
     ]);
-    const active = authorId ? sanctions.get(authorId) : undefined;
+    const active = authorId ? sanctions.get(authorId)?.filter(premoderates) : undefined;
     return {
       body: submission.body,
       story: story ? { preModeration: Boolean(story.preModeration) } : null,
@@ -432,6 +492,7 @@ export class CasesService {
         rule: verdict.rule,
         reason: verdict.reason,
         ...(verdict.by ? { moderator: verdict.by } : {}),
+        ...(verdict.overrides ? { overrides: verdict.overrides } : {}),
         decidedAt: verdict.at,
         decisionSeq: state.decisionSeq,
       },

@@ -1,8 +1,9 @@
 import { Actor, SanctionInput, SanctionKind } from '@app/contracts';
 import { SanctionEntryDocument } from './sanction.schema';
-import { banWithEnd, suspensionWithoutEnd, untilInPast } from './sanctions.errors';
+import { banWithEnd, suspensionWithoutEnd, untilInPast, warningWithEnd } from './sanctions.errors';
 
-export type SanctionStatus = 'active' | 'lifted' | 'expired';
+/** acknowledged: a warning its reader acknowledged (a lift by the reader). */
+export type SanctionStatus = 'active' | 'lifted' | 'expired' | 'acknowledged';
 
 /** A sanction as the API shows it, folded from its journal lines. */
 export interface SanctionView {
@@ -24,6 +25,7 @@ export interface SanctionView {
 export function checkSanction(input: SanctionInput, now: Date): void {
   if (input.kind === 'suspend' && !input.until) throw suspensionWithoutEnd();
   if (input.kind === 'ban' && input.until) throw banWithEnd();
+  if (input.kind === 'warn' && input.until) throw warningWithEnd();
   if (input.until && input.until.getTime() <= now.getTime()) throw untilInPast(input.until);
 }
 
@@ -37,7 +39,7 @@ export function foldSanctions(entries: SanctionEntryDocument[], now: Date): Sanc
     .sort((a, b) => a.at.getTime() - b.at.getTime())
     .map((imposed) => {
       const lift = lifts.get(imposed.sanctionId);
-      const status: SanctionStatus = lift ? 'lifted' : imposed.until && imposed.until.getTime() <= now.getTime() ? 'expired' : 'active';
+      const status: SanctionStatus = lift ? (imposed.kind === 'warn' && lift.by.id === imposed.userId ? 'acknowledged' : 'lifted') : imposed.until && imposed.until.getTime() <= now.getTime() ? 'expired' : 'active';
       return {
         id: imposed.sanctionId,
         userId: imposed.userId,
@@ -51,6 +53,9 @@ export function foldSanctions(entries: SanctionEntryDocument[], now: Date): Sanc
       };
     });
 }
+
+/** Whether a sanction puts its reader's comments under pre-moderation (a warning does not; bans and suspensions stop posts before review). */
+export const premoderates = (sanction: SanctionView): boolean => sanction.kind !== 'warn';
 
 /** How a sanction reads in a rule's evidence. */
 export const describeSanction = (sanction: SanctionView): string =>

@@ -16,5 +16,11 @@ export const banWithEnd = () =>
     fields: ['until: not allowed for kind ban'],
   });
 
+export const warningWithEnd = () =>
+  new DomainError('invalid', 'until_not_allowed', 'a warning lasts until its reader acknowledges it', { fields: ['until: not allowed for kind warn'] });
+
+export const warningNotFound = (sanctionId: string) =>
+  new DomainError('not_found', 'warning_not_found', `you have no warning ${sanctionId}`);
+
 export const untilInPast = (until: Date) =>
   new DomainError('invalid', 'until_in_past', `until (${until.toISOString()}) must be in the future`, { fields: ['until: must be in the future'] });

@@ -66,6 +66,7 @@ describe('SanctionsService', () => {
     ['a suspension without an end', { kind: 'suspend', reason: 'x' }, 'until_required'],
     ['a ban with an end', { kind: 'ban', until: inHours(1), reason: 'x' }, 'until_not_allowed'],
     ['an end in the past', { kind: 'premoderate', until: inHours(-1), reason: 'x' }, 'until_in_past'],
+    ['a warning with an end', { kind: 'warn', until: inHours(1), reason: 'x' }, 'until_not_allowed'],
   ])('refuses %s, storing nothing', async (_name, input, code) => {
     const { service, memory, published } = setup();
     expect(await codeOf(service.impose('ann', input as SanctionInput, mona))).toBe(code);
@@ -82,6 +83,20 @@ describe('SanctionsService', () => {
     expect((await service.listFor('ann'))[0]).toMatchObject({ status: 'lifted', lifted: { by: { id: 'mod-1' } } });
     expect(await service.activeFor(['ann'])).toEqual(new Map());
     expect(await codeOf(service.lift('bob', id, mona))).toBe('sanction_not_found');
+  });
+
+  it('lets only the warned reader acknowledge a warning, once (again answers the same); it is then acknowledged, not lifted', async () => {
+    const { service, published } = setup();
+    const ann: Actor = { id: 'ann', name: 'Ann Reader', roles: ['reader'] };
+    const bob: Actor = { id: 'bob', name: 'Bob Reader', roles: ['reader'] };
+    const { id } = await service.impose('ann', { kind: 'warn', reason: 'keep it civil' }, mona);
+    const ban = await service.impose('ann', { kind: 'ban', reason: 'spam' }, mona);
+    expect(await codeOf(service.acknowledge(id, bob))).toBe('warning_not_found');
+    expect(await codeOf(service.acknowledge(ban.id, ann))).toBe('warning_not_found');
+    const [first, again] = await Promise.all([service.acknowledge(id, ann), service.acknowledge(id, ann)]);
+    expect(first).toMatchObject({ id, kind: 'warn', status: 'acknowledged', lifted: { by: { id: 'ann' } } });
+    expect(again).toEqual(first);
+    expect(published.map((e) => [e.type, e.key])).toEqual([['user.sanctioned', 'ann'], ['user.sanctioned', 'ann'], ['user.sanction_lifted', 'ann']]);
   });
 
   describe('the snapshot of every sanction', () => {

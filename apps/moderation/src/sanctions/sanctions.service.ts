@@ -6,7 +6,7 @@ import { PeriodicSnapshot } from '@app/persistence';
 import { ModerationConfig } from '../moderation.config';
 import { checkSanction, foldSanctions, SanctionView } from './sanction.rules';
 import { SanctionEntryDocument } from './sanction.schema';
-import { sanctionAlreadyLifted, sanctionNotFound } from './sanctions.errors';
+import { sanctionAlreadyLifted, sanctionNotFound, warningNotFound } from './sanctions.errors';
 import { SanctionsRepository } from './sanctions.repository';
 
 export const SANCTIONS_OUTBOX = Symbol('SANCTIONS_OUTBOX');
@@ -101,6 +101,25 @@ export class SanctionsService implements OnApplicationBootstrap, OnApplicationSh
     if (!(await this.insert(entry))) throw sanctionAlreadyLifted(sanctionId);
     this.outbox.publishSoon({ id: entry._id, events: entry.outbox });
     return foldSanctions([imposed, entry], now)[0]!;
+  }
+
+  /**
+   * The reader acknowledges a warning given to them: it is lifted, by them (status acknowledged),
+   * and posts stop carrying it. Acknowledging again answers the same; another's warning is a 404.
+   */
+  async acknowledge(sanctionId: string, reader: Actor): Promise<SanctionView> {
+    const now = new Date();
+    const entries = await this.repository.ofSanction(sanctionId);
+    const imposed = entries.find((e) => e.type === 'imposed');
+    if (!imposed || imposed.kind !== 'warn' || imposed.userId !== reader.id) throw warningNotFound(sanctionId);
+    const done = entries.find((e) => e.type === 'lifted');
+    if (done) return foldSanctions([imposed, done], now)[0]!;
+    const payload: UserSanctionPayload = { userId: reader.id, sanctionId, kind: 'warn', reason: imposed.reason, by: reader, at: now };
+    const entry = this.entry('lifted', payload, [createEvent('user.sanction_lifted', reader.id, payload, eventMeta('moderation'))]);
+    if (await this.insert(entry)) this.outbox.publishSoon({ id: entry._id, events: entry.outbox });
+    // Refused: a moderator's lift or the same reader's other click came first; what stands is the answer.
+    const lifted = (await this.repository.ofSanction(sanctionId)).find((e) => e.type === 'lifted') ?? entry;
+    return foldSanctions([imposed, lifted], now)[0]!;
   }
 
   /** Every sanction of a user, oldest first, each with its status now. */

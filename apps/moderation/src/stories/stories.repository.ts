@@ -29,6 +29,12 @@ export class StoriesRepository {
     return this.model.findById(id).lean<StoryDocument>();
   }
 
+  /** Stories whose categories include this one (served by { categories }). */
+  async idsInCategory(category: string): Promise<string[]> {
+    const docs = await this.model.find({ categories: category }, { _id: 1 }).lean<{ _id: string }[]>();
+    return docs.map((doc) => doc._id);
+  }
+
   /** The stories of a queue page (by _id only: no other index). */
   findMany(ids: string[]): Promise<StoryDocument[]> {
     return ids.length ? this.model.find({ _id: { $in: ids } }).lean<StoryDocument[]>() : Promise.resolve([]);

@@ -26,6 +26,7 @@ export class StoriesService {
         title: article.title,
         preModeration: article.commentPolicy.preModeration,
         published: true,
+        categories: article.categories ?? [],
       });
     } finally {
       this.cache.invalidate(article.articleId);
@@ -43,6 +44,11 @@ export class StoriesService {
   async findMany(ids: string[]): Promise<Map<string, StoryDocument>> {
     const stories = await this.repository.findMany([...new Set(ids)]);
     return new Map(stories.map((story) => [story._id, story]));
+  }
+
+  /** The ids of the stories in a category ("Posted to"), for a section's queue. */
+  idsInCategory(category: string): Promise<string[]> {
+    return this.repository.idsInCategory(category);
   }
 
   async recordUnpublished(article: ArticleUnpublishedPayload): Promise<void> {

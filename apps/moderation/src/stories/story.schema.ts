@@ -11,6 +11,8 @@ export interface StoryDocument {
   title: string;
   preModeration: boolean;
   published: boolean;
+  /** Its "Posted to" categories: the sections of the queue it belongs to. */
+  categories?: string[];
 }
 
 export const STORY_MODEL = 'Story';
@@ -23,6 +25,10 @@ export const StorySchema = new Schema<StoryDocument>(
     title: String,
     preModeration: Boolean,
     published: Boolean,
+    categories: { type: [String], default: undefined },
   },
   { collection: 'stories', timestamps: true, versionKey: false },
 );
+
+// A section's stories (GET /queue?category=).
+StorySchema.index({ categories: 1 });

@@ -1,7 +1,8 @@
 import { Body, Controller, Delete, Get, HttpCode, Param, ParseUUIDPipe, Post } from '@nestjs/common';
-import { Actor, SanctionInput } from '@app/contracts';
+import { Actor, NoteInput, SanctionInput } from '@app/contracts';
 import { ActingUser, Roles } from '@app/http';
 import { CasesService } from '../cases/cases.service';
+import { NotesService, RECORD_NOTES } from '../notes/notes.service';
 import { SanctionsService } from '../sanctions/sanctions.service';
 import { UserIdPipe } from './user-id.pipe';
 
@@ -12,11 +13,12 @@ export class UsersController {
   constructor(
     private readonly cases: CasesService,
     private readonly sanctions: SanctionsService,
+    private readonly notes: NotesService,
   ) {}
 
   @Get(':id')
   async get(@Param('id', UserIdPipe) userId: string) {
-    const [record, sanctions] = await Promise.all([this.cases.authorRecord(userId), this.sanctions.listFor(userId)]);
+    const [record, sanctions, notes] = await Promise.all([this.cases.authorRecord(userId), this.sanctions.listFor(userId), this.notes.summaries([userId], RECORD_NOTES)]);
     return {
       id: userId,
       name: record.name,
@@ -24,7 +26,13 @@ export class UsersController {
       activeSanctions: sanctions.filter((s) => s.status === 'active'),
       sanctions,
       recentComments: record.recent,
+      notes: notes.get(userId) ?? { count: 0, latest: [] },
     };
+  }
+
+  @Post(':id/notes')
+  addNote(@Param('id', UserIdPipe) userId: string, @Body() input: NoteInput, @ActingUser() moderator: Actor) {
+    return this.notes.add(userId, input, moderator);
   }
 
   @Post(':id/sanctions')

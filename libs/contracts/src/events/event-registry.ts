@@ -3,7 +3,7 @@ import { ArticlePublishedPayload, ArticleUnpublishedPayload, ArticleUpdatedPaylo
 import { ThreadChangedPayload } from '../threads/thread.events';
 import { CommentImportedPayload } from '../comments/comment.events';
 import { CommentStatusChangedPayload, CommentSubmittedPayload } from '../comments/comment.submission';
-import { CommentReportedPayload, ModerationDecidedPayload, UserSanctionPayload } from '../moderation/moderation.events';
+import { CommentReportedPayload, ModerationDecidedPayload, UserNotedPayload, UserSanctionPayload } from '../moderation/moderation.events';
 import { TOPICS, Topic } from '../topics';
 import { validatePlain } from '../validation';
 import { EventEnvelope, EventMeta } from './event-envelope';
@@ -40,6 +40,7 @@ export const EVENTS = {
   'moderation.decided': { version: 1, topic: TOPICS.MODERATION, payload: ModerationDecidedPayload },
   'user.sanctioned': { version: 1, topic: TOPICS.MODERATION, payload: UserSanctionPayload },
   'user.sanction_lifted': { version: 1, topic: TOPICS.MODERATION, payload: UserSanctionPayload },
+  'user.noted': { version: 1, topic: TOPICS.MODERATION, payload: UserNotedPayload },
 } as const satisfies Record<string, EventDefinition>;
 
 export type EventType = keyof typeof EVENTS;

@@ -50,9 +50,19 @@ export class ModerationDecidedPayload {
   @IsInt()
   @Min(1)
   decisionSeq?: number;
+
+  /** Set when a moderator reversed an earlier decision: that decision's seq. */
+  @IsOptional()
+  @IsInt()
+  @Min(1)
+  overrides?: number;
 }
 
-export const SANCTION_KINDS = ['ban', 'suspend', 'premoderate'] as const;
+/**
+ * ban and suspend stop posting; premoderate holds every post for a human; warn stops nothing: the
+ * reader is told on each post until they acknowledge it (which lifts it, by the reader).
+ */
+export const SANCTION_KINDS = ['ban', 'suspend', 'premoderate', 'warn'] as const;
 export type SanctionKind = (typeof SANCTION_KINDS)[number];
 
 /** user.sanctioned / user.sanction_lifted: keyed by the user id. */
@@ -77,6 +87,28 @@ export class UserSanctionPayload {
   @IsString()
   @Length(1, 1000)
   reason: string;
+
+  @ValidateNested()
+  @Type(() => Actor)
+  by: Actor;
+
+  @Type(() => Date)
+  @IsDate()
+  at: Date;
+}
+
+/** user.noted: a moderator's note on a reader (moderators only ever see it); keyed by the user id. */
+export class UserNotedPayload {
+  @IsString()
+  @Length(1, 200)
+  userId: string;
+
+  @IsUUID()
+  noteId: string;
+
+  @IsString()
+  @Length(1, 2000)
+  text: string;
 
   @ValidateNested()
   @Type(() => Actor)

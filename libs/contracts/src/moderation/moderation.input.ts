@@ -36,6 +36,25 @@ export class DecisionInput {
   revision?: number;
 }
 
+/**
+ * POST /api/v1/moderation/comments/:id/override: reverses the case's latest decision (a rule's
+ * or a colleague's). `decisionSeq` is the decision the moderator saw (verdict.seq): if another
+ * decision came since, 409 decision_changed, so of two racing overrides exactly one wins.
+ */
+export class OverrideInput {
+  @IsIn(['approve', 'reject'])
+  decision: 'approve' | 'reject';
+
+  @Transform(trim)
+  @IsString()
+  @Length(1, 1000)
+  reason: string;
+
+  @IsInt()
+  @Min(1)
+  decisionSeq: number;
+}
+
 export class BulkDecisionItem extends DecisionInput {
   @IsUUID()
   commentId: string;
@@ -56,7 +75,7 @@ export class SanctionInput {
   @IsIn(SANCTION_KINDS)
   kind: SanctionKind;
 
-  /** Required for suspend; optional for premoderate; a ban lasts until lifted. */
+  /** Required for suspend; optional for premoderate; a ban lasts until lifted, a warning until acknowledged. */
   @IsOptional()
   @Transform(isoDate)
   @IsDate({ message: 'until must be an ISO-8601 date-time with a time zone' })
@@ -66,6 +85,14 @@ export class SanctionInput {
   @IsString()
   @Length(1, 1000)
   reason: string;
+}
+
+/** POST /api/v1/moderation/users/:id/notes. */
+export class NoteInput {
+  @Transform(trim)
+  @IsString()
+  @Length(1, 2000)
+  text: string;
 }
 
 /** POST /api/v1/comments/:id/reports. */
@@ -78,8 +105,33 @@ export class ReportInput {
 
 export const QUEUE_STATUSES = ['held', 'reported', 'approved', 'rejected'] as const;
 
+/** "a,b,c" (a query string) or repeated values → a list; anything else is left for the validators to refuse. */
+const commaList = ({ value }: { value: unknown }) =>
+  typeof value === 'string' ? value.split(',').map((v) => v.trim()) : Array.isArray(value) ? value.flatMap((v) => (typeof v === 'string' ? v.split(',') : [v])) : value;
+
+/**
+ * A desk's section of the queues: the stories "Posted to" a category, and/or a set of stories.
+ * Both given: the stories of that set which are in the category.
+ */
+export class QueueSection {
+  @IsOptional()
+  @IsString()
+  @Length(1, 100)
+  @NoControlCharacters()
+  category?: string;
+
+  /** Up to 50 story ids, comma-separated. */
+  @IsOptional()
+  @Transform(commaList)
+  @IsArray()
+  @ArrayMinSize(1)
+  @ArrayMaxSize(50)
+  @IsUUID('all', { each: true })
+  articleIds?: string[];
+}
+
 /** GET /api/v1/moderation/queue. */
-export class QueueQuery {
+export class QueueQuery extends QueueSection {
   @IsOptional()
   @IsIn(QUEUE_STATUSES)
   status: (typeof QUEUE_STATUSES)[number] = 'held';
