@@ -48,6 +48,9 @@ describe('scorers as rules, through the gateway', () => {
       MODERATION_AKISMET_BLOG: 'https://news.example/',
       MODERATION_SCORER_DEADLINE_MS: '1500',
       MODERATION_SCORER_FALLBACK: 'hold',
+      // Our filter, on with a tiny bar: it abstains until trained (the first test), then holds (the second).
+      MODERATION_FILTER_ENABLED: 'true',
+      MODERATION_FILTER_MIN_EXAMPLES: '3',
     });
   }, 120_000);
 
@@ -83,4 +86,40 @@ describe('scorers as rules, through the gateway', () => {
     const forms = akismet.requests.map((r) => new URLSearchParams(r.body));
     expect(forms.find((f) => f.get('comment_author') === 'viagra-test-123')?.get('blog')).toBe('https://news.example/');
   });
+
+  it("trains our filter from this journal's decisions (rules rejects, moderators' approvals) and holds what resembles the rejects", async () => {
+    const story = await publishStory();
+    const reader = (n: number) => tokenFor({ sub: `filter-reader-${n}-${Math.random().toString(36).slice(2, 8)}`, name: `Filter Reader ${n}`, roles: ['reader'] });
+    const post = async (body: string, n: number) => {
+      const response = await api('POST', `/api/v1/articles/${story}/comments`, { token: reader(n), body: { body } });
+      expect(response.status).toBe(202);
+      return response.body.id as string;
+    };
+    const spam = ['Cheap pills and a casino bonus, fuck the rest, click this offer', 'Casino bonus winner, cheap pills, fuck it, click the offer now', 'Click this cheap offer: pills, casino bonus, fuck yes'];
+    const civil = ['Only a moron would sign this budget at 3 a.m.', 'Only a moron would skip the budget hearing', 'Only a moron would close the library on Saturdays'];
+    const rejected = await Promise.all(spam.map((body, n) => post(body, n)));
+    const held = await Promise.all(civil.map((body, n) => post(body, 10 + n)));
+    for (const id of rejected) expect((await decided(id)).comment.status).toBe('rejected');
+    for (const id of held) {
+      expect((await decided(id)).comment.status).toBe('held');
+      const approved = await api('POST', `/api/v1/moderation/comments/${id}/decision`, { token: moderator, body: { decision: 'approve', reason: 'blunt, but about the budget' } });
+      expect(approved.status).toBe(200);
+    }
+
+    const trained = await api('POST', '/api/v1/moderation/filter/retrain', { token: moderator });
+    expect(trained.status).toBe(200);
+    expect(trained.body).toMatchObject({ trained: true, version: expect.any(Number) });
+    expect(trained.body.examples.reject).toBeGreaterThanOrEqual(3);
+    expect(trained.body.examples.approve).toBeGreaterThanOrEqual(3);
+    expect(trained.body.heldOut.at[0]).toMatchObject({ threshold: 0.9, precision: expect.any(Number), recall: expect.any(Number) });
+    const status = await api('GET', '/api/v1/moderation/filter', { token: moderator });
+    expect(status.body).toMatchObject({ enabled: true, minExamples: 3, thresholds: { hold: 0.9 }, model: { version: trained.body.version } });
+
+    // No banned word, so the rules would approve it; the filter has learned what moderators reject.
+    const lookalike = await post('Cheap pills and a casino bonus: click this offer today', 20);
+    const verdict = await decided(lookalike);
+    expect(verdict.comment.status).toBe('held');
+    expect(verdict.verdict).toMatchObject({ rule: 'scores', decision: 'hold', reason: expect.stringContaining(`≥ hold threshold 0.90 (model v${trained.body.version} trained on`) });
+    expect(verdict.verdict.reason).toMatch(/filter moderator rejection \d\.\d\d/);
+  }, 180_000);
 });

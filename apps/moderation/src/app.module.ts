@@ -7,6 +7,7 @@ import { LoggerModule } from '@app/observability';
 import { MongoModule, WriteConcernHealthIndicator } from '@app/persistence';
 import { ModerationConfig } from './moderation.config';
 import { CasesModule } from './cases/cases.module';
+import { FilterTrainingModule } from './filter/filter-training.module';
 import { StoriesModule } from './stories/stories.module';
 import { UsersModule } from './users/users.module';
 
@@ -28,6 +29,7 @@ import { UsersModule } from './users/users.module';
     StoriesModule,
     CasesModule,
     UsersModule,
+    FilterTrainingModule,
   ],
 })
 export class AppModule {}

@@ -221,4 +221,35 @@ export class ModerationConfig extends DatabaseServiceConfig {
   @Min(1)
   @Max(10_000)
   MODERATION_SCORER_BREAKER_VOLUME: number = 10;
+
+  // Our own filter (docs/moderation.md, "The filter"): trained from moderators' decisions, off by default.
+
+  /** Trains the filter from the case journal and uses it as a scorer once it has enough examples. */
+  @EnvBoolean()
+  @IsBoolean()
+  MODERATION_FILTER_ENABLED: boolean = false;
+
+  /** Labelled examples (of each label) the journal must hold before a model is trained and used. */
+  @IsInt()
+  @Min(2)
+  @Max(1_000_000)
+  MODERATION_FILTER_MIN_EXAMPLES: number = 200;
+
+  /** P(moderators reject) at or above which the filter holds a comment for a human. */
+  @IsNumber()
+  @Min(0)
+  @Max(1)
+  MODERATION_FILTER_HOLD: number = 0.9;
+
+  /** … and rejects it (≥ the hold threshold; the default, above 1, never lets the filter reject on its own). */
+  @IsNumber()
+  @Max(1.01)
+  @NotBelow('MODERATION_FILTER_HOLD')
+  MODERATION_FILTER_REJECT: number = 1.01;
+
+  /** How often the filter is retrained from the journal (ms); also on demand (POST /filter/retrain). */
+  @IsInt()
+  @Min(10_000)
+  @Max(7 * 24 * 3_600_000)
+  MODERATION_FILTER_RETRAIN_MS: number = 3_600_000;
 }

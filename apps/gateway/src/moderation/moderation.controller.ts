@@ -114,6 +114,24 @@ export class ModerationController {
     return this.upstream.call('moderation', { method: 'GET', path: `/comments/${commentId}/history`, actor });
   }
 
+  @Get('filter')
+  @ApiOperation({
+    summary: "Our filter (trained from moderators' decisions): whether it is on, its thresholds, and the newest model with its held-out precision and recall",
+  })
+  filter(@CurrentUser() actor: Actor) {
+    return this.upstream.call('moderation', { method: 'GET', path: '/filter', actor });
+  }
+
+  @Post('filter/retrain')
+  @HttpCode(200)
+  @ApiOperation({
+    summary: 'Train the filter now from the case journal: { trained: true, version, examples, heldOut } or { trained: false, reason, examples, needed }',
+    description: 'Also when the filter is off (MODERATION_FILTER_ENABLED), to see what it would do; a new version is used by every instance within 30 s.',
+  })
+  retrainFilter(@CurrentUser() actor: Actor) {
+    return this.upstream.call('moderation', { method: 'POST', path: '/filter/retrain', actor });
+  }
+
   @Get('users/:id')
   @ApiOperation({ summary: "A reader's record: counts per status, recent comments, sanctions (active, past, warnings acknowledged) and moderators' notes (newest first)" })
   user(@Param('id', UserIdPipe) userId: string, @CurrentUser() actor: Actor) {

@@ -36,6 +36,6 @@ import { CASES_OUTBOX, CasesService } from './cases.service';
         new OutboxRelay('cases', publisher, repository.outboxStore, { pollMs: config.OUTBOX_POLL_MS, batchSize: config.OUTBOX_POLL_LIMIT }),
     },
   ],
-  exports: [CasesService],
+  exports: [CasesService, CasesRepository],
 })
 export class CasesModule {}

@@ -128,6 +128,15 @@ export class CasesRepository implements OnModuleInit {
     return Object.fromEntries(statuses.map((status, i) => [status, counts[i]])) as Record<S, number>;
   }
 
+  /**
+   * Every case's body and latest verdict in these statuses (the filter's training read: one
+   * equality query per status, bodies and verdicts only).
+   */
+  async verdictsOf(statuses: readonly CaseStatus[]): Promise<Pick<CaseDocument, 'body' | 'verdict'>[]> {
+    const perStatus = await Promise.all(statuses.map((status) => this.cases.find({ status }, { body: 1, verdict: 1, _id: 0 }).lean<Pick<CaseDocument, 'body' | 'verdict'>[]>()));
+    return perStatus.flat();
+  }
+
   /** The story of every case in these statuses (the open queues: few), for the counts per section. */
   async storiesOfStatus(statuses: readonly CaseStatus[]): Promise<{ articleId: string; status: CaseStatus }[]> {
     const perStatus = await Promise.all(

@@ -20,6 +20,7 @@ export const scoringSettingsFrom = (config: ModerationConfig): ScoringSettings =
   thresholds: {
     perspective: { hold: config.MODERATION_PERSPECTIVE_HOLD, reject: config.MODERATION_PERSPECTIVE_REJECT },
     akismet: { hold: config.MODERATION_AKISMET_HOLD, reject: config.MODERATION_AKISMET_REJECT },
+    filter: { hold: config.MODERATION_FILTER_HOLD, reject: config.MODERATION_FILTER_REJECT },
   },
   fallback: config.MODERATION_SCORER_FALLBACK,
   deadlineMs: config.MODERATION_SCORER_DEADLINE_MS,

@@ -1,0 +1,35 @@
+import { Controller, Get, HttpCode, Post } from '@nestjs/common';
+import { Roles } from '@app/http';
+import { ModerationConfig } from '../moderation.config';
+import { FilterModels } from './filter-models.service';
+import { FilterTraining } from './filter-training.service';
+
+/** Our filter's state and training. Reached only through the gateway. */
+@Roles('moderator')
+@Controller('filter')
+export class FilterController {
+  constructor(
+    private readonly models: FilterModels,
+    private readonly training: FilterTraining,
+    private readonly config: ModerationConfig,
+  ) {}
+
+  /** Whether it is on, its thresholds, and the newest version with its held-out figures. */
+  @Get()
+  async status() {
+    const latest = await this.models.latest();
+    return {
+      enabled: this.config.MODERATION_FILTER_ENABLED,
+      thresholds: { hold: this.config.MODERATION_FILTER_HOLD, reject: this.config.MODERATION_FILTER_REJECT },
+      minExamples: this.config.MODERATION_FILTER_MIN_EXAMPLES,
+      model: latest && { version: latest._id, trainedAt: latest.trainedAt.toISOString(), examples: latest.examples, vocabulary: latest.vocabulary, heldOut: latest.heldOut },
+    };
+  }
+
+  /** Trains now (also when the filter is off, to see what it would do): { trained, version, heldOut } or why not. */
+  @Post('retrain')
+  @HttpCode(200)
+  retrain() {
+    return this.training.retrain();
+  }
+}
