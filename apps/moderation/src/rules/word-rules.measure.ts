@@ -23,6 +23,13 @@ export interface DictionaryFigures {
   /** Flagged words on neither public list: the false alarms. */
   falseAlarms: string[];
   falseAlarmShare: number;
+  /**
+   * The false alarms that are not a listed term's inflection or compound either (a listed term of
+   * four letters or more inside the word: "bitchiest", "bullshitter", "whoremonger"): what a
+   * reader would call a wrong alarm.
+   */
+  unrelated: string[];
+  unrelatedShare: number;
 }
 
 export interface WordRulesFigures {
@@ -77,6 +84,8 @@ export function measureWordRules(settings: RuleSettings): WordRulesFigures {
     else held++;
     if (!listed.has(word)) falseAlarms.push(word);
   }
+  const stems = [...listed].filter((t) => t.length >= 4 && /^[a-z]+$/.test(t));
+  const unrelated = falseAlarms.filter((word) => !stems.some((stem) => word.includes(stem)));
 
   const news = { entries: 0, rejected: [] as string[], held: [] as string[] };
   for (const entry of newsVocabulary()) {
@@ -95,6 +104,8 @@ export function measureWordRules(settings: RuleSettings): WordRulesFigures {
       share: (rejected + held) / dictionary.length,
       falseAlarms,
       falseAlarmShare: falseAlarms.length / dictionary.length,
+      unrelated,
+      unrelatedShare: unrelated.length / dictionary.length,
     },
     news,
     sentences: NEWS_SENTENCES.map((text) => ({ text, ...decide(text) })),
@@ -107,14 +118,15 @@ const pct = (x: number, digits = 1) => `${(100 * x).toFixed(digits)}%`;
 export function formatWordRules(f: WordRulesFigures): string {
   const d = f.dictionary;
   return [
-    '| filter | ' + f.lists.map((l) => `recall on ${l.list}, ${l.terms} terms`).join(' | ') + ` | words of an-array-of-english-words 2.0.0 flagged (${d.words}) | of which on neither list (false alarms) | news vocabulary (${f.news.entries}) rejected |`,
-    '|---|' + f.lists.map(() => '---|').join('') + '---|---|---|',
-    `| our rules (reject or hold), default settings | ${f.lists.map((l) => `${pct(l.recall)} (${l.caught})`).join(' | ')} | ${pct(d.share, 3)} (${d.rejected} rejected, ${d.held} held) | ${pct(d.falseAlarmShare, 3)} (${d.falseAlarms.length}) | ${f.news.rejected.length} (${f.news.held.length} held) |`,
+    '| filter | ' + f.lists.map((l) => `recall on ${l.list}, ${l.terms} terms`).join(' | ') + ` | words of an-array-of-english-words 2.0.0 flagged (${d.words}) | of which on neither list | of those, not a listed term's inflection or compound (false alarms) | news vocabulary (${f.news.entries}) rejected |`,
+    '|---|' + f.lists.map(() => '---|').join('') + '---|---|---|---|',
+    `| our rules (reject or hold), default settings | ${f.lists.map((l) => `${pct(l.recall)} (${l.caught})`).join(' | ')} | ${pct(d.share, 3)} (${d.rejected} rejected, ${d.held} held) | ${pct(d.falseAlarmShare, 3)} (${d.falseAlarms.length}) | ${pct(d.unrelatedShare, 3)} (${d.unrelated.length}) | ${f.news.rejected.length} (${f.news.held.length} held) |`,
     '',
     ...f.sentences.map((s) => `${s.decision.padEnd(8)} ${s.text}  [${s.evidence}]`),
     '',
     ...f.lists.map((l) => `missed on ${l.list}: ${l.missed.join(', ')}`),
     `false alarms: ${d.falseAlarms.join(', ')}`,
+    `of which neither a listed term's inflection nor a compound with one: ${pct(d.unrelatedShare, 3)} (${d.unrelated.length}): ${d.unrelated.join(', ')}`,
     `news entries held: ${f.news.held.join(', ') || 'none'}`,
     `news entries rejected: ${f.news.rejected.join(', ') || 'none'}`,
   ].join('\n');
