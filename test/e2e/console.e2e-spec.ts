@@ -207,6 +207,37 @@ describe('moderator console', () => {
     });
   });
 
+  it("notes a reader from the drawer (shown beside their queue items), and reverses a colleague's approval from the approved queue", async () => {
+    const cara = reader('Cara Note');
+    const id = await postHeld('Only a moron would pave the town green', cara);
+    await showStory(id);
+    await item(id).getByRole('button', { name: 'Cara Note' }).click();
+    const drawer = page.getByRole('dialog');
+    await drawer.getByLabel('New note (moderators only)').fill('Keeps calling people morons; warn next time.');
+    await drawer.getByRole('button', { name: 'Add note' }).click();
+    await expect(drawer.locator('ul.notes')).toHaveTextLike(/Keeps calling people morons.*Moderator 1/s);
+    await page.keyboard.press('Escape');
+    await page.getByRole('button', { name: 'Search' }).click();
+    await expect(item(id)).toHaveTextLike(/1 note: “Keeps calling people morons/);
+
+    // A colleague approves it; from the approved queue it can only be reversed, with a reason.
+    const approved = await api('POST', `/api/v1/moderation/comments/${id}/decision`, { token: moderatorToken(2), body: { decision: 'approve', reason: 'Robust, not abusive' } });
+    expect(approved.status).toBe(200);
+    await page.getByRole('button', { name: /^Approved/ }).click();
+    await item(id).waitFor();
+    expect(await item(id).getByRole('button', { name: 'Approve', exact: true }).count()).toBe(0);
+    await item(id).getByLabel('Reason').fill('Insults a named resident');
+    await item(id).getByRole('button', { name: 'Override: reject' }).click();
+    await expect(page.getByRole('status')).toHaveTextLike(/Decision reversed: rejected/);
+    const history = await eventually(async () => {
+      const found = await api('GET', `/api/v1/moderation/comments/${id}/history`, { token: moderatorToken() });
+      expect(found.body.comment.status).toBe('rejected');
+      return found.body;
+    });
+    expect(history.verdict).toMatchObject({ decision: 'reject', reason: 'Insults a named resident', moderator: { name: 'Moderator 1' }, overrides: approved.body.verdict.seq });
+    await eventually(async () => expect(await threadIds()).not.toContain(id));
+  });
+
   it('marks an item another moderator decided meanwhile instead of replacing it', async () => {
     const id = await postHeld('Moron of the year award goes to the legislature');
     await showStory(id);

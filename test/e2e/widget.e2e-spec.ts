@@ -6,6 +6,7 @@ import path from 'node:path';
 import { articleInput, eventually } from '@app/testing';
 import { api, editorToken, tokenFor } from '../support/api';
 import { Browser, BrowserContext, checkA11y, launchBrowser, Page, screenshot } from '../support/browser';
+import { withDatabase } from '../support/mongo';
 import { system } from '../support/services';
 import founding from '../../web/demo/founding-story.json';
 
@@ -212,6 +213,30 @@ describe('the reader widget', () => {
     expect(text).not.toContain('every word the mayor');
     await author.context.close();
     await bystander.context.close();
+  });
+
+  it("tells a warned reader after their post (which goes through) until they acknowledge the warning", async () => {
+    const story = await publishOpenStory();
+    const sub = `reader-${randomUUID().slice(0, 8)}`;
+    const warning = await api('POST', `/api/v1/moderation/users/${sub}/sanctions`, { token: moderator(), body: { kind: 'warn', reason: 'Please keep to the topic of the story' } });
+    expect(warning.status).toBe(201);
+    // The comments service knows of it once user.sanctioned reached it.
+    await eventually(async () => {
+      const known = await withDatabase('comments', (db) => db.collection<{ _id: string; sanctions: { sanctionId: string }[] }>('readers').findOne({ _id: sub }));
+      expect(known?.sanctions.map((s) => s.sanctionId)).toContain(warning.body.id);
+    });
+    const { context, page } = await readerPage(story, { token: tokenFor({ sub, name: 'Dana Reader', roles: ['reader'] }) });
+    await page.locator('textarea').fill('Back to the budget: where do the figures come from?');
+    await page.getByRole('button', { name: 'Post comment' }).click();
+    await page.locator('.comment.own').waitFor();
+    const notice = page.locator('.warning');
+    await notice.filter({ hasText: 'A moderator has warned you: Please keep to the topic of the story' }).waitFor();
+    await checkA11y(page);
+    await notice.getByRole('button', { name: 'I understand' }).click();
+    await notice.waitFor({ state: 'detached' });
+    const record = await api('GET', `/api/v1/moderation/users/${sub}`, { token: moderator() });
+    expect(record.body.sanctions).toEqual([expect.objectContaining({ id: warning.body.id, status: 'acknowledged' })]);
+    await context.close();
   });
 
   it('fits a 360 px phone without horizontal scroll, and passes axe there', async () => {

@@ -8,7 +8,7 @@ export type StatusCounts = Record<string, number>;
 export interface Sanction {
   id: string;
   userId: string;
-  kind: 'ban' | 'suspend' | 'premoderate';
+  kind: 'ban' | 'suspend' | 'premoderate' | 'warn';
   until?: string;
   reason: string;
   by: { id: string; name: string };
@@ -35,6 +35,21 @@ export interface Verdict {
   reason: string;
   moderator?: { id: string; name: string };
   decidedAt: string;
+  /** The decision's number: what an override names as the one it reverses. */
+  seq: number;
+  overrides?: number;
+}
+
+export interface Note {
+  id: string;
+  text: string;
+  by: { id: string; name: string };
+  at: string;
+}
+
+export interface Notes {
+  count: number;
+  latest: Note[];
 }
 
 export interface Reports {
@@ -46,7 +61,7 @@ export interface Reports {
 export interface QueueItem {
   comment: CommentView;
   story: { id: string; title: string; slug: string; preModeration: boolean } | null;
-  author: { id?: string; name: string; history: StatusCounts | null; activeSanctions: Sanction[] };
+  author: { id?: string; name: string; history: StatusCounts | null; activeSanctions: Sanction[]; notes: Notes };
   why: Verdict & { reports: Reports };
 }
 
@@ -61,6 +76,8 @@ export interface QueueFilter {
   q?: string;
   authorId?: string;
   articleId?: string;
+  /** A section: the stories "Posted to" this category. */
+  category?: string;
   from?: string;
   to?: string;
   cursor?: string;
@@ -88,6 +105,7 @@ export interface UserRecord {
   activeSanctions: Sanction[];
   sanctions: Sanction[];
   recentComments: { comment: CommentView; verdict: Verdict }[];
+  notes: Notes;
 }
 
 export type Decision = 'approve' | 'reject';
@@ -127,6 +145,12 @@ export class ModerationApi {
 
   decideMany = (decisions: { commentId: string; decision: Decision; reason: string; revision?: number }[]) =>
     this.call<BulkResult>('POST', '/decisions', { decisions });
+
+  /** Reverses the latest decision (a rule's or a colleague's); seq is the one reversed. */
+  override = (commentId: string, decision: Decision, reason: string, decisionSeq: number) =>
+    this.call<unknown>('POST', `/comments/${encodeURIComponent(commentId)}/override`, { decision, reason, decisionSeq });
+
+  addNote = (userId: string, text: string) => this.call<Note>('POST', `/users/${encodeURIComponent(userId)}/notes`, { text });
 
   history = (commentId: string) => this.call<CaseHistory>('GET', `/comments/${encodeURIComponent(commentId)}/history`);
 

@@ -39,6 +39,11 @@ export function openDrawer(userId: string, hooks: DrawerHooks): void {
       h('h3', {}, 'Sanctions'),
       user.sanctions.length ? h('ul', { class: 'sanctions' }, user.sanctions.map((s) => sanctionRow(s))) : h('p', {}, 'None.'),
       sanctionForm(),
+      h('h3', {}, `Notes (${user.notes.count})`),
+      user.notes.latest.length
+        ? h('ul', { class: 'notes' }, user.notes.latest.map((n) => h('li', {}, h('p', { class: 'body' }, n.text), h('span', { class: 'muted' }, `${n.by.name}, ${when(n.at)}`))))
+        : h('p', {}, 'None.'),
+      noteForm(),
       h('h3', {}, 'Recent comments'),
       user.recentComments.length
         ? h(
@@ -80,8 +85,35 @@ export function openDrawer(userId: string, hooks: DrawerHooks): void {
         : null,
     );
 
+  const noteForm = () => {
+    const text = h('textarea', { id: 'note-text', name: 'text', required: true, maxlength: 2000, rows: 2 });
+    const error = h('p', { class: 'error', role: 'alert' });
+    return h(
+      'form',
+      {
+        class: 'note-form',
+        onsubmit: async (event: Event) => {
+          event.preventDefault();
+          error.textContent = '';
+          try {
+            await hooks.api.addNote(userId, text.value);
+            hooks.announce('Note added.');
+            hooks.changed();
+            await load();
+          } catch (e) {
+            error.textContent = `Not added: ${(e as ApiError).message}`;
+          }
+        },
+      },
+      h('label', { for: 'note-text' }, 'New note (moderators only)'),
+      text,
+      h('button', { type: 'submit' }, 'Add note'),
+      error,
+    );
+  };
+
   const sanctionForm = () => {
-    const kind = h('select', { id: 'sanction-kind', name: 'kind' }, h('option', { value: 'ban' }, 'Ban'), h('option', { value: 'suspend' }, 'Suspend until…'), h('option', { value: 'premoderate' }, 'Pre-moderate'));
+    const kind = h('select', { id: 'sanction-kind', name: 'kind' }, h('option', { value: 'ban' }, 'Ban'), h('option', { value: 'suspend' }, 'Suspend until…'), h('option', { value: 'premoderate' }, 'Pre-moderate'), h('option', { value: 'warn' }, 'Warn (told on their next post)'));
     const until = h('input', { id: 'sanction-until', name: 'until', type: 'datetime-local' });
     const reason = h('input', { id: 'sanction-reason', name: 'reason', required: true, maxlength: 1000, autocomplete: 'off' });
     const error = h('p', { class: 'error', role: 'alert' });
@@ -98,7 +130,7 @@ export function openDrawer(userId: string, hooks: DrawerHooks): void {
             return until.focus();
           }
           try {
-            const input = { kind: chosen, reason: reason.value, ...(until.value && chosen !== 'ban' ? { until: new Date(until.value).toISOString() } : {}) };
+            const input = { kind: chosen, reason: reason.value, ...(until.value && chosen !== 'ban' && chosen !== 'warn' ? { until: new Date(until.value).toISOString() } : {}) };
             const sanction = await hooks.api.sanction(userId, input);
             hooks.announce(`${describe(sanction)} applied to ${userId}.`);
             hooks.changed();
@@ -125,4 +157,4 @@ export function openDrawer(userId: string, hooks: DrawerHooks): void {
 }
 
 const describe = (s: Pick<Sanction, 'kind' | 'until'>) =>
-  s.kind === 'ban' ? 'Banned' : s.kind === 'suspend' ? `Suspended until ${when(s.until)}` : s.until ? `Pre-moderated until ${when(s.until)}` : 'Pre-moderated';
+  s.kind === 'warn' ? 'Warned' : s.kind === 'ban' ? 'Banned' : s.kind === 'suspend' ? `Suspended until ${when(s.until)}` : s.until ? `Pre-moderated until ${when(s.until)}` : 'Pre-moderated';

@@ -225,6 +225,7 @@ function searchForm(): HTMLFormElement {
     h('div', {}, ...field('search-q', 'Text', { type: 'search', maxlength: '200' })),
     h('div', {}, ...field('search-author', 'Author id')),
     h('div', {}, ...field('search-story', 'Story id')),
+    h('div', {}, ...field('search-section', 'Section (category)', { maxlength: '100' })),
     h('div', {}, ...field('search-from', 'Posted from', { type: 'date' })),
     h('div', {}, ...field('search-to', 'Posted to', { type: 'date' })),
     h('div', { class: 'actions' }, h('button', { type: 'submit' }, 'Search'), h('button', { type: 'reset' }, 'Clear')),
@@ -238,7 +239,7 @@ function searchForm(): HTMLFormElement {
     if (story && !/^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i.test(story)) return announce('A story id is a UUID, as in the story’s address in the API.');
     // the dates are days on the moderator's calendar: from its start, to the end of the "to" day
     const day = (d: string, plus = 0) => new Date(new Date(`${d}T00:00:00`).getTime() + plus * 86_400_000).toISOString();
-    state.filter = { q: value('search-q'), authorId: value('search-author'), articleId: story, from: from && day(from), to: to && day(to, 1) };
+    state.filter = { q: value('search-q'), authorId: value('search-author'), articleId: story, category: value('search-section'), from: from && day(from), to: to && day(to, 1) };
     void load();
   });
   form.addEventListener('reset', () => {
@@ -270,19 +271,23 @@ function itemView(item: QueueItem, index: number): HTMLElement {
   const { comment, story, author, why } = item;
   const id = comment.id;
   const elsewhere = state.elsewhere.get(id);
-  const reason = h('input', { id: `reason-${id}`, name: 'reason', maxlength: 1000, autocomplete: 'off', placeholder: 'why (required to reject)' });
+  // A colleague decided it: what is left is to reverse it, with a reason (an override).
+  const reversal: Decision | null = why.moderator ? (comment.status === 'approved' ? 'reject' : comment.status === 'rejected' ? 'approve' : null) : null;
+  const reason = h('input', { id: `reason-${id}`, name: 'reason', maxlength: 1000, autocomplete: 'off', placeholder: reversal ? 'why reverse it (required)' : 'why (required to reject)' });
   const form = h(
     'form',
     { class: 'decide' },
     h('label', { for: `reason-${id}` }, 'Reason'),
     reason,
-    h('button', { type: 'submit', value: 'approve', class: 'approve' }, 'Approve'),
-    h('button', { type: 'submit', value: 'reject', class: 'reject' }, 'Reject'),
+    ...(reversal
+      ? [h('button', { type: 'submit', value: reversal, class: `override ${reversal}` }, reversal === 'reject' ? 'Override: reject' : 'Override: approve')]
+      : [h('button', { type: 'submit', value: 'approve', class: 'approve' }, 'Approve'), h('button', { type: 'submit', value: 'reject', class: 'reject' }, 'Reject')]),
   );
   form.addEventListener('submit', (event) => {
     event.preventDefault();
     const decision = ((event as SubmitEvent).submitter as HTMLButtonElement | null)?.value as Decision | undefined;
-    if (decision) void decide([item], decision, reason.value);
+    if (decision && reversal) void override(item, decision, reason.value);
+    else if (decision) void decide([item], decision, reason.value);
   });
   // Enter in the reason field would "click" the first button (Approve): it makes the decision the
   // r shortcut chose instead, and nothing without one.
@@ -324,6 +329,9 @@ function itemView(item: QueueItem, index: number): HTMLElement {
       time(comment.postedAt),
       comment.revision > 1 ? ` · edited (revision ${comment.revision})` : '',
       counts.length ? ` · history: ${counts.map(([s, n]) => `${n} ${s}`).join(', ')}` : '',
+      author.notes?.count
+        ? h('span', { class: 'notes', title: author.notes.latest.map((n) => `${n.by.name}: ${n.text}`).join('\n') }, ` · ${author.notes.count} note${author.notes.count === 1 ? '' : 's'}: “${author.notes.latest[0]?.text ?? ''}”`)
+        : '',
       ...author.activeSanctions.map((s) => h('span', { class: 'badge sanction' }, s.kind)),
     ),
     h('blockquote', { class: 'body' }, comment.body),
@@ -363,7 +371,15 @@ async function toggleHistory(id: string, region: HTMLElement, button: HTMLButton
 }
 
 const describeLine = (line: Record<string, any>): string =>
-  [line.rule, line.decision, line.evidence ?? line.reason ?? line.why, line.by?.name && `by ${line.by.name}`, line.from && `${line.from} → ${line.to}`, line.body && `“${line.body}”`]
+  [
+    line.rule,
+    line.decision,
+    line.evidence ?? line.reason ?? line.why,
+    line.by?.name && `by ${line.by.name}`,
+    line.overridden && `reversing ${line.overridden.decision} by ${line.overridden.by?.name ?? `rule ${line.overridden.rule}`}`,
+    line.from && `${line.from} → ${line.to}`,
+    line.body && `“${line.body}”`,
+  ]
     .filter(Boolean)
     .join(' · ');
 
@@ -383,6 +399,31 @@ function renderBulk(): void {
 }
 
 // ---- decisions ----
+
+/** Reverses a colleague's decision (it names the decision it reverses: a newer one makes it 409). */
+async function override(item: QueueItem, decision: Decision, typed: string): Promise<void> {
+  const id = item.comment.id;
+  if (!typed.trim()) {
+    announce('Reversing a decision needs a reason: it is kept in the history beside the one reversed.');
+    return document.getElementById(`reason-${id}`)?.focus();
+  }
+  state.mine.add(id);
+  try {
+    await api.override(id, decision, typed.trim(), item.why.seq);
+  } catch (error) {
+    const e = error as ApiError;
+    if (e.status === 409) markElsewhere(id, e.code === 'decision_changed' ? 'Decided again meanwhile by someone else: reload before reversing it.' : e.message);
+    else announce(`Not saved: ${e.message}`);
+    return;
+  }
+  const before = state.items.findIndex((i) => i.comment.id === id);
+  state.items = state.items.filter((i) => i.comment.id !== id);
+  state.current = Math.max(0, Math.min(before, state.items.length - 1));
+  renderList(false);
+  focusCurrent();
+  announce(`Decision reversed: ${decision === 'approve' ? 'approved' : 'rejected'}.`);
+  void refreshCounts();
+}
 
 async function decide(items: QueueItem[], decision: Decision, typed: string): Promise<void> {
   const reason = typed.trim() || (decision === 'approve' ? 'Approved' : '');

@@ -25,6 +25,8 @@ export interface OwnComment {
   reason?: string;
   body: string;
   postedAt: string;
+  /** A moderator's warnings to the author, carried by each post until acknowledged. */
+  warnings?: { id: string; reason: string; at?: string }[];
 }
 
 /** The project's error shape; `status` 0 when the network failed. */
@@ -70,6 +72,10 @@ export class Api {
 
   report(commentId: string, reason: string): Promise<unknown> {
     return this.call('POST', `/api/v1/comments/${commentId}/reports`, { reason });
+  }
+
+  acknowledge(warningId: string): Promise<unknown> {
+    return this.call('POST', `/api/v1/me/warnings/${warningId}/acknowledge`);
   }
 
   liveUrl(storyId: string): string {

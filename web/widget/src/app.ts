@@ -38,6 +38,8 @@ class Widget {
   private readonly newButton = h('button', { type: 'button', className: 'new', hidden: true, onclick: () => this.showIncoming() });
   private readonly more = h('button', { type: 'button', className: 'more', hidden: true, onclick: () => void this.loadMore() });
   private readonly footer = h('div', { className: 'footer' });
+  /** A moderator's warnings, from the last post's answer, until the reader acknowledges each. */
+  private readonly warnings = h('div', { className: 'warnings' });
 
   constructor(
     private readonly root: ShadowRoot,
@@ -50,7 +52,7 @@ class Widget {
       return fresh;
     });
     const section = h('section', { className: 'widget', 'aria-labelledby': this.heading.id, lang: this.t.locale },
-      this.heading, this.status, this.newButton, this.list, this.more, this.footer);
+      this.heading, this.status, this.newButton, this.list, this.more, this.warnings, this.footer);
     root.replaceChildren(h('link', { rel: 'stylesheet', href: options.css }), section);
     this.heading.textContent = this.t.t('loading');
     window.CommentsWidget.subscribe(() => this.identityChanged());
@@ -394,7 +396,29 @@ class Widget {
     this.renderList();
     this.announce(this.t.t('pending'));
     this.focusComment(posted.id);
+    this.showWarnings(posted.warnings ?? []);
     void this.checkOwn();
+  }
+
+  /** The post went through; a warning is shown (and announced) until its reader acknowledges it. */
+  private showWarnings(warnings: NonNullable<OwnComment['warnings']>): void {
+    this.warnings.replaceChildren(
+      ...warnings.map((w) => {
+        const button = h('button', { type: 'button', text: this.t.t('understood') });
+        const box = h('p', { className: 'notice warning', role: 'alert' }, this.t.t('warned', { reason: w.reason }), ' ', button);
+        button.addEventListener('click', async () => {
+          try {
+            await this.api.acknowledge(w.id);
+            box.remove();
+            // the button is gone: focus goes back to where the reader writes
+            this.footer.querySelector<HTMLElement>('textarea, button')?.focus();
+          } catch (error) {
+            this.announce(this.explain(error));
+          }
+        });
+        return box;
+      }),
+    );
   }
 
   /** Own comments stay editable after approval: their ids are kept beside the pending ones. */

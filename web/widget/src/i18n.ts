@@ -46,6 +46,8 @@ const en: Messages = {
   network: 'We could not reach the comments. Check your connection and try again.',
   notFound: 'Comments are not available for this story.',
   comments: 'Comments',
+  warned: 'A moderator has warned you: {reason}',
+  understood: 'I understand',
 };
 
 const es: Messages = {
@@ -89,6 +91,8 @@ const es: Messages = {
   network: 'No pudimos cargar los comentarios. Revisa tu conexión.',
   notFound: 'Los comentarios no están disponibles para esta noticia.',
   comments: 'Comentarios',
+  warned: 'Un moderador te ha advertido: {reason}',
+  understood: 'Entendido',
 };
 
 const CATALOGS: Record<string, Messages> = { en, es };
