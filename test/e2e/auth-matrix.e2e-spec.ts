@@ -53,7 +53,7 @@ const MATRIX: Record<string, Row> = {
   'GET /api/v1/moderation/queue/counts': { access: ['moderator'], passes: 200 },
   'GET /api/v1/moderation/queue/sections': { access: ['moderator'], passes: 200 },
   'GET /api/v1/moderation/filter': { access: ['moderator'], passes: 200 },
-  'POST /api/v1/moderation/filter/retrain': { access: ['moderator'], passes: 200 },
+  'POST /api/v1/moderation/filter/retrain': { access: ['moderator'], passes: 409 },
   'POST /api/v1/moderation/comments/{id}/decision': { access: ['moderator'], body: {}, passes: 400 },
   'POST /api/v1/moderation/decisions': { access: ['moderator'], body: {}, passes: 400 },
   'POST /api/v1/moderation/comments/{id}/override': { access: ['moderator'], body: {}, passes: 400 },

@@ -125,7 +125,7 @@ export class ModerationController {
   @Post('filter/retrain')
   @HttpCode(200)
   @ApiOperation({
-    summary: 'Train the filter now from the case journal: { trained: true, version, examples, heldOut } or { trained: false, reason, examples, needed }',
+    summary: 'Train the filter now from the case journal: { trained: true, version, examples, heldOut }; 409 not_enough_examples (with examples and needed) changes nothing',
     description: 'Also when the filter is off (MODERATION_FILTER_ENABLED), to see what it would do; a new version is used by every instance within 30 s.',
   })
   retrainFilter(@CurrentUser() actor: Actor) {

@@ -1,4 +1,5 @@
 import { Controller, Get, HttpCode, Post } from '@nestjs/common';
+import { DomainError } from '@app/contracts';
 import { Roles } from '@app/http';
 import { ModerationConfig } from '../moderation.config';
 import { FilterModels } from './filter-models.service';
@@ -26,10 +27,15 @@ export class FilterController {
     };
   }
 
-  /** Trains now (also when the filter is off, to see what it would do): { trained, version, heldOut } or why not. */
+  /**
+   * Trains now (also when the filter is off, to see what it would do): { trained, version, heldOut }.
+   * Too few examples is a 409 that changes nothing (not a 200: nothing was done).
+   */
   @Post('retrain')
   @HttpCode(200)
-  retrain() {
-    return this.training.retrain();
+  async retrain() {
+    const result = await this.training.retrain();
+    if (!result.trained) throw new DomainError('conflict', 'not_enough_examples', result.reason, { examples: result.examples, needed: result.needed });
+    return result;
   }
 }
