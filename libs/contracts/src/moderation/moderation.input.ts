@@ -19,8 +19,8 @@ import { SANCTION_KINDS, SanctionKind } from './moderation.events';
 import { isoDate, trim } from '../transforms';
 
 
-/** POST /api/v1/moderation/comments/:id/decision. */
-export class DecisionInput {
+/** What a moderator decides, and why: shared by a decision and an override. */
+class ModeratorChoice {
   @IsIn(['approve', 'reject'])
   decision: 'approve' | 'reject';
 
@@ -28,7 +28,10 @@ export class DecisionInput {
   @IsString()
   @Length(1, 1000)
   reason: string;
+}
 
+/** POST /api/v1/moderation/comments/:id/decision. */
+export class DecisionInput extends ModeratorChoice {
   /** The revision the moderator saw (queue items show it): if the author edited since, 409 revision_changed. */
   @IsOptional()
   @IsInt()
@@ -41,15 +44,7 @@ export class DecisionInput {
  * or a colleague's). `decisionSeq` is the decision the moderator saw (verdict.seq): if another
  * decision came since, 409 decision_changed, so of two racing overrides exactly one wins.
  */
-export class OverrideInput {
-  @IsIn(['approve', 'reject'])
-  decision: 'approve' | 'reject';
-
-  @Transform(trim)
-  @IsString()
-  @Length(1, 1000)
-  reason: string;
-
+export class OverrideInput extends ModeratorChoice {
   @IsInt()
   @Min(1)
   decisionSeq: number;
