@@ -6,7 +6,7 @@ import { EventPublisher } from './event-publisher';
 import { KafkaClient } from './kafka.client';
 import { KafkaEventServer, lanesOf } from './kafka-event.server';
 import { TopicAdmin } from './topic-admin';
-import { crashMetadata, CrashGuard, RECOVERY_WINDOW } from './crash-guard';
+import { crashMetadata, CrashGuard, lanesMetadata, RECOVERY_WINDOW } from './crash-guard';
 
 const unpublished = () =>
   createEvent('article.unpublished', 'story-1', { articleId: randomUUID(), revision: 2, unpublishedAt: new Date() }, { producer: 'articles', correlationId: 'c' });
@@ -192,6 +192,31 @@ describe('KafkaEventServer', () => {
       ]);
       expect(handler).toHaveBeenCalledTimes(1);
       expect(deadLetters).toEqual([]);
+    });
+
+    it('marks a batch before running it in lanes, so a death anywhere in it is counted on the next join', async () => {
+      const commits = committedWith([]);
+      server.addHandler('moderation.decided', async () => undefined, true);
+      pastRecovery();
+      const events = [decided('s1', randomUUID()), decided('s2', randomUUID()), decided('s3', randomUUID())];
+      const { payload, resolved } = batchOf(events.map((event) => ({ key: event.key, value: JSON.stringify(event) })));
+      await onBatch(payload);
+      expect(commits).toEqual([{ topic: 'moderation.events', partition: 0, offset: '0', metadata: lanesMetadata('2') }]);
+      expect(resolved).toEqual(['2']);
+    });
+
+    it('after a join, walks one at a time, counted, the whole batch the previous owner died running in lanes', async () => {
+      const commits = committedWith([{ topic: 'moderation.events', partition: 0, metadata: lanesMetadata('2') }]);
+      const handled: string[] = [];
+      server.addHandler('moderation.decided', async (event: { payload: { commentId: string } }) => void handled.push(event.payload.commentId), true);
+      pastRecovery(); // past the window: only the mark makes these recovering
+      const events = [0, 1, 2, 3, 4].map((i) => decided(`s${i}`, randomUUID()));
+      const { payload, resolved } = batchOf(events.map((event) => ({ key: event.key, value: JSON.stringify(event) })));
+      await onBatch(payload);
+      expect(commits.filter((c) => c.metadata === crashMetadata(c.offset, 1)).map((c) => c.offset)).toEqual(['0', '1', '2']);
+      expect(commits.at(-1)).toEqual({ topic: 'moderation.events', partition: 0, offset: '3', metadata: lanesMetadata('4') });
+      expect(handled).toHaveLength(5);
+      expect(resolved).toEqual(['0', '1', '2', '4']);
     });
 
     it('keeps the order within a lane, runs lanes side by side, and resolves the whole batch', async () => {

@@ -11,7 +11,7 @@ import { KafkaEventContext } from './kafka-event.context';
 import { consumerGroupOf, KAFKA_MODULE_OPTIONS, KafkaModuleOptions } from './kafka.options';
 import { OnEventExtras } from './on-event.decorator';
 import { TopicAdmin } from './topic-admin';
-import { crashMetadata, CrashGuard } from './crash-guard';
+import { crashMetadata, CrashGuard, lanesMetadata } from './crash-guard';
 import { isTransientError } from './transient-error';
 
 type ConsumerState = 'idle' | 'running' | 'crashed' | 'stopped';
@@ -153,7 +153,7 @@ export class KafkaEventServer extends Server implements CustomTransportStrategy 
   private async onBatch({ batch, resolveOffset, heartbeat, isRunning, isStale }: EachBatchPayload): Promise<void> {
     // After a join, a partition's first messages go one at a time, each attempt recorded (CrashGuard).
     let start = 0;
-    for (; start < batch.messages.length && this.crashGuard.recovering(batch.topic, batch.partition); start++) {
+    for (; start < batch.messages.length && (await this.crashGuard.recovering(batch.topic, batch.partition, batch.messages[start]!.offset)); start++) {
       if (!isRunning() || isStale()) return;
       const message = batch.messages[start]!;
       await this.onMessageCounted(batch.topic, batch.partition, message, heartbeat, () => isRunning() && !isStale());
@@ -165,6 +165,7 @@ export class KafkaEventServer extends Server implements CustomTransportStrategy 
       const parsed = parseEvent(message.value);
       return { message, index, parsed, keys: this.orderingKeysOf(message, parsed) };
     });
+    if (items.length) await this.markLanes(batch.topic, batch.partition, items[0].message.offset, items[items.length - 1].message.offset);
     const lanes = lanesOf(items);
     const done: boolean[] = new Array(items.length).fill(false);
     const queue = [...lanes];
@@ -186,6 +187,20 @@ export class KafkaEventServer extends Server implements CustomTransportStrategy 
     if (through > 0) resolveOffset(items[through - 1].message.offset);
     const failed = settled.find((result): result is PromiseRejectedResult => result.status === 'rejected');
     if (failed) throw failed.reason;
+  }
+
+  /**
+   * Before a batch runs in lanes: its range, committed at the offset it starts from (everything
+   * before is done), so that if the process dies in it the next owner walks it one message at a
+   * time (CrashGuard). The batch's own commit at its end clears it. Without the mark the batch
+   * still runs: a crash in it is then only counted once the window reaches it.
+   */
+  private async markLanes(topic: string, partition: number, from: string, through: string): Promise<void> {
+    try {
+      await this.consumer!.commitOffsets([{ topic, partition, offset: from, metadata: lanesMetadata(through) }]);
+    } catch (error) {
+      this.log.warn({ msg: 'could not mark a batch before running it in lanes', topic, partition, error: (error as Error).message });
+    }
   }
 
   /**
