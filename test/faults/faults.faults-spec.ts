@@ -1,13 +1,11 @@
 import { randomUUID } from 'node:crypto';
-import fs from 'node:fs';
-import path from 'node:path';
 import { createEvent, TOPICS } from '@app/contracts';
 import { api, tokenFor } from '../support/api';
 import { produce } from '../support/kafka';
-import { crashBodyOf, currentPid, freePort, ServiceName, startService, stopProcess, system, tailLog, waitReady } from '../support/services';
-import { Load, post, publishStory } from './load';
-import { Expectations, reconcile, Reconciliation } from './reconcile';
+import { crashBodyOf, currentPid, freePort, ServiceName, startService, stopProcess, system, waitReady } from '../support/services';
+import { post, publishStory } from './load';
 import { Component, infra } from './stack';
+import { FaultRun, sleep } from './under-load';
 
 /**
  * Faults under load, one after another on one system: each service killed with SIGKILL and
@@ -17,7 +15,6 @@ import { Component, infra } from './stack';
  * asserted (a shared 2-core machine).
  */
 
-const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 /** The paused instance's read model bound (THREAD_READ_MODEL_MAX_AGE_MS' default). */
 const READ_MODEL_MAX_AGE_MS = 30_000;
 /** Longer than both session timeouts a comments instance has (6 s for its event server here, kafkajs' 30 s for its broadcast listener). */
@@ -92,19 +89,7 @@ class Supervisor {
   }
 }
 
-interface Row {
-  scenario: string;
-  accepted: number;
-  lost: number;
-  duplicated: number;
-  recoverMs: number;
-  reconcileMs: number;
-  /** A paused instance's cache: from SIGCONT until it serves the change it missed. */
-  convergeMs?: number;
-}
-const rows: Row[] = [];
-/** Every poison message injected so far: the only thing dead-letter topics may hold. */
-const poison = new Set<string>();
+const run = new FaultRun();
 
 async function restartService(name: ServiceName, signal: NodeJS.Signals = 'SIGKILL') {
   const sut = system();
@@ -121,106 +106,22 @@ async function restartComponent(component: Component) {
   await Promise.all((['articles', 'comments', 'moderation', 'gateway'] as ServiceName[]).map((name) => waitReady(sut.ports[name], 120_000)));
 }
 
-/** Malformed events on every topic, keyed like the scenario's stories (same partitions). */
-async function injectPoison(story: string, scenario: string) {
-  for (const topic of [TOPICS.ARTICLES, TOPICS.COMMENTS, TOPICS.MODERATION]) {
-    const value = `{"poison": "${scenario}", "id": "${randomUUID()}"`;
-    poison.add(value);
-    await produce(topic, [{ key: story, value }]);
-  }
-}
-
-/** From the fault until a comment posted after it has gone all the way: stored, decided, visible. */
-async function probe(story: string, load: Load, scenario: string, since: number): Promise<number> {
-  const comment = await post(story, 'clean', 180_000);
-  if (!comment) throw new Error(`${scenario}: the probe comment was refused`);
-  load.accepted.set(comment.id, comment);
-  for (const deadline = Date.now() + 180_000; Date.now() < deadline; await sleep(200)) {
-    if ((await api('GET', `/api/v1/comments/${comment.id}`).catch(() => ({ status: 0 }))).status === 200) return Date.now() - since;
-  }
-  throw new Error(`${scenario}: the probe comment was not approved within 180 s of the fault`);
-}
-
-/** What a fault sees of its scenario: it may add stories and expectations to the reconciliation. */
-interface Scene {
-  stories: string[];
-  load: Load;
-  expectations: Required<Expectations>;
-  convergeMs?: number;
-}
-
-async function underLoad(scenario: string, fault: (scene: Scene) => Promise<void>): Promise<void> {
-  const stories = [await publishStory(), await publishStory(), await publishStory()];
-  const lifecycle = await publishStory();
-  const load = new Load(stories, lifecycle);
-  const scene: Scene = { stories: [...stories], load, expectations: { decidedByModerator: new Map(), crashingComments: new Set() } };
-  load.start();
-  let recoverMs: number;
-  try {
-    await sleep(4_000);
-    await injectPoison(stories[0], scenario);
-    const faultAt = Date.now();
-    await fault(scene);
-    recoverMs = await probe(stories[1], load, scenario, faultAt);
-    await sleep(3_000);
-  } finally {
-    // Also when the fault or the probe fails: a load left running keeps jest from ever exiting.
-    await load.stop();
-  }
-  await load.settle();
-
-  const reconcileFrom = Date.now();
-  let result: Reconciliation;
-  let pending = false;
-  for (;;) {
-    result = await reconcile([...load.accepted.values()], load.approvedByModerator, [...scene.stories, lifecycle], poison, scene.expectations);
-    const clean = !result.lost.length && !result.duplicated.length && !result.problems.length;
-    if (clean || Date.now() - reconcileFrom > 120_000) break;
-    if (!pending) console.log(`${scenario}: not reconciled yet: ${[...result.lost, ...result.duplicated, ...result.problems].slice(0, 5).join('; ')}`);
-    pending = true;
-    await sleep(2_000);
-  }
-  rows.push({ scenario, accepted: result.accepted, lost: result.lost.length, duplicated: result.duplicated.length, recoverMs, reconcileMs: Date.now() - reconcileFrom, convergeMs: scene.convergeMs });
-  console.log(`${scenario}: ${result.accepted} accepted, ${load.approvedByModerator.size} approved by a moderator, ${load.transitions} thread transitions; recovered in ${recoverMs} ms`);
-  if (result.lost.length || result.duplicated.length || result.problems.length) {
-    const sut = system();
-    for (const name of ['comments', 'moderation'] as ServiceName[]) console.error(`--- ${name} log ---\n${tailLog(sut, name, 30)}`);
-  }
-  expect(result.lost.slice(0, 20)).toEqual([]);
-  expect(result.duplicated.slice(0, 20)).toEqual([]);
-  expect(result.problems.slice(0, 20)).toEqual([]);
-  expect(result.accepted).toBeGreaterThan(0);
-}
-
 describe('faults under load: nothing accepted is lost or doubled', () => {
-  afterAll(() => {
-    const header = ['scenario', 'accepted', 'lost', 'duplicated', 'time to recover', 'reconciled after', 'cache converged'];
-    const seconds = (ms: number) => `${(ms / 1000).toFixed(1)} s`;
-    const lines = rows.map((r) => [
-      r.scenario,
-      String(r.accepted),
-      String(r.lost),
-      String(r.duplicated),
-      seconds(r.recoverMs),
-      seconds(r.reconcileMs),
-      r.convergeMs === undefined ? '-' : `${seconds(r.convergeMs)} (bound ${seconds(READ_MODEL_MAX_AGE_MS)})`,
-    ]);
-    const widths = header.map((h, i) => Math.max(h.length, ...lines.map((l) => l[i].length)));
-    const format = (cells: string[]) => `| ${cells.map((c, i) => (i === 0 ? c.padEnd(widths[i]) : c.padStart(widths[i]))).join(' | ')} |`;
-    const table = [format(header), `|${widths.map((w, i) => (i === 0 ? '-'.repeat(w + 2) : `${'-'.repeat(w + 1)}:`)).join('|')}|`, ...lines.map(format)].join('\n');
-    fs.writeFileSync(path.join(system().logDir, 'faults-table.md'), `${table}\n`);
-    console.log(
-      `\nfault injection under load (time to recover: from the fault until a new comment is approved end to end; cache converged: from SIGCONT until the paused instance serves the change it missed)\n${table}\n`,
-    );
-  });
+  afterAll(() =>
+    run.printTable(
+      'fault injection under load (time to recover: from the fault until a new comment is approved end to end; cache converged: from SIGCONT until the paused instance serves the change it missed)',
+      'faults-table.md',
+      READ_MODEL_MAX_AGE_MS,
+    ),
+  );
 
   for (const name of ['gateway', 'articles', 'comments', 'moderation'] as ServiceName[]) {
-    it(`kill -9 ${name} mid-stream, then restart it`, () => underLoad(`kill -9 ${name}`, () => restartService(name)));
+    it(`kill -9 ${name} mid-stream, then restart it`, () => run.underLoad(`kill -9 ${name}`, () => restartService(name)));
   }
 
-  it('restart the Kafka broker', () => underLoad('restart kafka', () => restartComponent('kafka')));
-  it('restart FerretDB', () => underLoad('restart ferretdb', () => restartComponent('ferretdb')));
-  it('restart PostgreSQL under FerretDB', () => underLoad('restart postgresql', () => restartComponent('postgresql')));
+  it('restart the Kafka broker', () => run.underLoad('restart kafka', () => restartComponent('kafka')));
+  it('restart FerretDB', () => run.underLoad('restart ferretdb', () => restartComponent('ferretdb')));
+  it('restart PostgreSQL under FerretDB', () => run.underLoad('restart postgresql', () => restartComponent('postgresql')));
 
   it('two instances of comments and moderation, kill -9 one of each', async () => {
     const sut = system();
@@ -230,7 +131,7 @@ describe('faults under load: nothing accepted is lost or doubled', () => {
       extra.set(name, startService(sut, name, port).pid!);
       await waitReady(port, 120_000);
     }
-    await underLoad('2 instances, kill -9 one', async () => {
+    await run.underLoad('2 instances, kill -9 one', async () => {
       // Both instances hold partitions by now (they joined before the load began).
       await Promise.all([...extra.values()].map((pid) => stopProcess(pid, 'SIGKILL')));
     });
@@ -246,7 +147,7 @@ describe('faults under load: nothing accepted is lost or doubled', () => {
       return response?.status === 200 ? (response.body.comments as { id: string }[]).map((c) => c.id) : null;
     };
     try {
-      await underLoad('pause comments past its session timeout', async (scene) => {
+      await run.underLoad('pause comments past its session timeout', async (scene) => {
         // A story of its own, so the comment stays on the first page whatever the load posts.
         const story = await publishStory();
         scene.stories.push(story);
@@ -280,7 +181,7 @@ describe('faults under load: nothing accepted is lost or doubled', () => {
   });
 
   it('ban lands after its lift', () =>
-    underLoad('ban lands after its lift', async (scene) => {
+    run.underLoad('ban lands after its lift', async (scene) => {
       const ann = `reader-lifted-${randomUUID().slice(0, 8)}`;
       const sanction = { userId: ann, sanctionId: randomUUID(), kind: 'ban' as const, reason: 'abuse', by: { id: 'mod-1', name: 'Mona', roles: ['moderator' as const] }, at: new Date() };
       const meta = () => ({ producer: 'faults', correlationId: randomUUID() });
@@ -307,7 +208,7 @@ describe('faults under load: nothing accepted is lost or doubled', () => {
     const sut = system();
     const supervisor = new Supervisor(sut, 'moderation');
     try {
-      await underLoad('poison message crashes moderation', async (scene) => {
+      await run.underLoad('poison message crashes moderation', async (scene) => {
         const story = scene.stories[0];
         const sub = `reader-crash-${randomUUID().slice(0, 8)}`;
         const response = await api('POST', `/api/v1/articles/${story}/comments`, {
