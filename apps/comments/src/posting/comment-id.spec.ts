@@ -1,5 +1,5 @@
 import { isUUID } from 'class-validator';
-import { commentIdFor } from './comment-id';
+import { commentIdFor, reviewEventId } from './comment-id';
 
 describe('commentIdFor', () => {
   it('derives the same v4-shaped id for the same reader, story and key, so the gateway accepts it', () => {
@@ -13,5 +13,14 @@ describe('commentIdFor', () => {
     const a = commentIdFor('reader-1', 'story', undefined);
     expect(isUUID(a, '4')).toBe(true);
     expect(commentIdFor('reader-1', 'story', undefined)).not.toBe(a);
+  });
+});
+
+describe('reviewEventId', () => {
+  it('is one id per comment and revision', () => {
+    expect(reviewEventId('c1', 1)).toBe(reviewEventId('c1', 1));
+    expect(reviewEventId('c1', 2)).not.toBe(reviewEventId('c1', 1));
+    expect(reviewEventId('c2', 1)).not.toBe(reviewEventId('c1', 1));
+    expect(isUUID(reviewEventId('c1', 1))).toBe(true);
   });
 });

@@ -9,3 +9,13 @@ import { derivedId } from '@app/contracts';
 export function commentIdFor(readerId: string, articleId: string, idempotencyKey?: string): string {
   return idempotencyKey ? derivedId(readerId, articleId, idempotencyKey) : randomUUID();
 }
+
+/**
+ * The id of the event that asks moderation to review a revision (comment.submitted for the
+ * first, comment.edited after): derived from (comment, revision), so every announcement of the
+ * same revision (the post itself, a retried post's replay, the reconciler's) is one event,
+ * delivered more than once, never two events.
+ */
+export function reviewEventId(commentId: string, revision: number): string {
+  return derivedId('review', commentId, String(revision));
+}

@@ -68,7 +68,7 @@ function setup() {
   const readers = { assertMayPost: async () => [] };
   const readModel = { applied: () => undefined };
   const outbox = { publishSoon: () => undefined, publishNowMany: async () => true };
-  const sent: { type: string; payload: Record<string, unknown> }[] = [];
+  const sent: { id: string; type: string; payload: Record<string, unknown> }[] = [];
   const publisher = { publishTogether: async (events: never[]) => void sent.push(...events) };
   const config = { COMMENT_BATCH_LINGER_MS: 0, COMMENT_BATCH_MAX: 10, COMMENT_PUBLISH_TIMEOUT_MS: 100, COMMENT_EDIT_WINDOW_MINUTES: 15, COMMENT_MAX_REPLY_DEPTH: 3 };
   const service = new PostingService(
@@ -164,6 +164,8 @@ describe('PostingService', () => {
       ['comment.submitted', first.id],
       ['comment.submitted', first.id],
     ]);
+    // The same event again, not a second one: consumers and the reconciliation see one announcement.
+    expect(new Set(sent.map((e) => e.id)).size).toBe(1);
     await expect(run(() => service.submit(ARTICLE, { body: 'Another one.' }, reader, 'key-2'))).rejects.toMatchObject({ kind: 'conflict' });
   });
 

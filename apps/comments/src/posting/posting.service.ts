@@ -21,7 +21,7 @@ import { PostingWarning, ReadersService } from '../readers/readers.service';
 import { canAcceptComments } from '../threads/thread.rules';
 import { threadNotFound } from '../threads/threads.errors';
 import { ThreadsService } from '../threads/threads.service';
-import { commentIdFor } from './comment-id';
+import { commentIdFor, reviewEventId } from './comment-id';
 import { SubmissionBatcher } from './submission.batcher';
 import {
   commentChangedMeanwhile,
@@ -127,7 +127,7 @@ export class PostingService {
       externalId: null,
       importKey: `reader:${id}`,
       revision: 1,
-      outbox: [createEvent('comment.submitted', articleId, payload, eventMeta('comments'))],
+      outbox: [createEvent('comment.submitted', articleId, payload, { ...eventMeta('comments'), id: reviewEventId(id, 1) })],
     };
     if (!(await this.batcher.store(comment))) {
       // Taken meanwhile: the same post retried concurrently with its Idempotency-Key.
@@ -156,7 +156,7 @@ export class PostingService {
         revision: 1,
         at: existing.postedAt,
       };
-      await this.publisher.publishTogether([createEvent('comment.submitted', existing.articleId, payload, eventMeta('comments'))]);
+      await this.publisher.publishTogether([createEvent('comment.submitted', existing.articleId, payload, { ...eventMeta('comments'), id: reviewEventId(existing._id, 1) })]);
     }
     return view;
   }
@@ -196,7 +196,7 @@ export class PostingService {
       id,
       { revision: comment.revision ?? 1, status: comment.status },
       { body: input.body, revision, status: 'pending', editedAt: now, statusReason: 'edited; awaiting moderation' },
-      [createEvent('comment.edited', comment.articleId, payload, eventMeta('comments'))],
+      [createEvent('comment.edited', comment.articleId, payload, { ...eventMeta('comments'), id: reviewEventId(id, revision) })],
     );
     if (!saved) throw commentChangedMeanwhile(id);
     await this.changed(saved, comment.status === 'approved');

@@ -1,3 +1,4 @@
+import { reviewEventId } from '../posting/comment-id';
 import { EventEnvelope } from '@app/contracts';
 import { EventPublisher } from '@app/kafka';
 import { CommentsConfig } from '../comments.config';
@@ -39,6 +40,8 @@ describe('ReconcilerService', () => {
       ['comment.edited', 'edited-long-ago', 3],
     ]);
     expect(published[1]).toMatchObject({ key: 'story-1', payload: { parentId: 'p1', at: minutesAgo(30), author: { id: 'reader-1', name: 'Ann' } } });
+    // The revision's own event id, as posting and editing gave it: announced again, not announced twice.
+    expect(published.map((e) => e.id)).toEqual([reviewEventId('old', 1), reviewEventId('edited-long-ago', 3)]);
   });
 
   it('announces nothing when every pending comment is within the bound', async () => {

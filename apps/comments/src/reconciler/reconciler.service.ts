@@ -3,6 +3,7 @@ import { CommentSubmittedPayload, createEvent, EventEnvelope } from '@app/contra
 import { EventPublisher, eventMeta } from '@app/kafka';
 import { commentsReannounced, oldestPendingCommentSeconds } from '@app/observability';
 import { CommentsConfig } from '../comments.config';
+import { reviewEventId } from '../posting/comment-id';
 import { PendingComment, ReconcilerRepository } from './reconciler.repository';
 
 /** Pending comments read per pass: the oldest first, so a backlog is worked off pass by pass. */
@@ -14,7 +15,7 @@ const pendingSince = (comment: PendingComment): Date => comment.editedAt ?? comm
 /**
  * The announcement that asks moderation to decide this revision, as posting or editing made it.
  * Moderation reviews each revision once (its journal refuses a revision it has), so announcing
- * again changes nothing there when it has decided already.
+ * again changes nothing there when it has decided already; the event keeps the revision's one id.
  */
 export function submissionOf(comment: PendingComment): EventEnvelope<CommentSubmittedPayload> {
   const revision = comment.revision ?? 1;
@@ -27,7 +28,7 @@ export function submissionOf(comment: PendingComment): EventEnvelope<CommentSubm
     revision,
     at: pendingSince(comment),
   };
-  return createEvent(revision === 1 ? 'comment.submitted' : 'comment.edited', comment.articleId, payload, eventMeta('comments'));
+  return createEvent(revision === 1 ? 'comment.submitted' : 'comment.edited', comment.articleId, payload, { ...eventMeta('comments'), id: reviewEventId(comment._id, revision) });
 }
 
 /** The comments a pass announces again (pending longer than maxAgeMs at `now`), and the oldest one's age. */
