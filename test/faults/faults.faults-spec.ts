@@ -82,6 +82,7 @@ class Supervisor {
    * for two minutes while the load piled up (and counted as "up" for the scenario).
    */
   private async restart(): Promise<void> {
+    this.since = Date.now();
     const pid = startService(this.sut, this.name).pid!;
     for (const deadline = Date.now() + 120_000; Date.now() < deadline && alive(pid); await sleep(200)) {
       const ready = await fetch(`http://127.0.0.1:${this.sut.ports[this.name]}/health/ready`, { signal: AbortSignal.timeout(1_000) }).then(
@@ -95,7 +96,7 @@ class Supervisor {
 
   /** Since the service was last (re)started and ready (or died trying). */
   upFor(): number {
-    return Date.now() - this.since;
+    return alive(currentPid(this.sut, this.name)) ? Date.now() - this.since : 0;
   }
 
   async stop(): Promise<void> {
