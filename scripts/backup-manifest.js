@@ -50,11 +50,14 @@ async function connect(url) {
   return client;
 }
 
-/** The collections of a database that hold data (no views, no system collections), by name. */
+// Not data: the readiness probe's one document (libs/persistence write-concern.health.ts), rewritten by every probe.
+const NOT_DATA = new Set(['health_probes']);
+
+/** The collections of a database that hold data (no views, no system collections, no probe), by name. */
 async function dataCollections(db) {
   const all = await db.listCollections({}, { nameOnly: false }).toArray();
   return all
-    .filter((c) => (c.type ?? 'collection') === 'collection' && !c.name.startsWith('system.'))
+    .filter((c) => (c.type ?? 'collection') === 'collection' && !c.name.startsWith('system.') && !NOT_DATA.has(c.name))
     .map((c) => c.name)
     .sort();
 }
