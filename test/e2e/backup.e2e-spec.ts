@@ -8,7 +8,6 @@ import { MongoClient } from 'mongodb';
 import { articleInput, eventually } from '@app/testing';
 import { api, editorToken, tokenFor } from '../support/api';
 import { ROOT } from '../support/infrastructure';
-import { settledState } from '../support/snapshot';
 import {
   consumerGroupOf,
   databaseOf,
