@@ -11,7 +11,7 @@ module.exports = {
     {
       displayName: 'unit',
       rootDir: __dirname,
-      testMatch: ['<rootDir>/apps/**/*.spec.ts', '<rootDir>/libs/**/*.spec.ts', '<rootDir>/web/**/*.spec.ts', '<rootDir>/bench/**/*.spec.ts', '<rootDir>/test/faults/*.spec.ts'],
+      testMatch: ['<rootDir>/apps/**/*.spec.ts', '<rootDir>/libs/**/*.spec.ts', '<rootDir>/web/**/*.spec.ts', '<rootDir>/bench/**/*.spec.ts', '<rootDir>/test/faults/*.spec.ts', '<rootDir>/scripts/*.spec.ts'],
       transform: { '^.+\\.ts$': swc },
       moduleNameMapper,
       testEnvironment: 'node',
