@@ -1,6 +1,8 @@
 import { DomainError } from '@app/contracts';
 
-export const notYourData = () => new DomainError('forbidden', 'not_your_data', 'a reader downloads or erases only their own data (an admin may act for them)');
+/** Another reader's data: not found, so a reader cannot learn which ids exist. */
+export const notYourData = () =>
+  new DomainError('not_found', 'reader_not_found', 'no such reader among yours: a reader downloads or erases only their own data (an admin may act for them)');
 
 export const alreadyErased = (userId: string) =>
   new DomainError('conflict', 'already_erased', `the reader ${userId} is erased already; there is nothing left to erase`);

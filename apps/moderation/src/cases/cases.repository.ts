@@ -192,12 +192,19 @@ export class CasesRepository implements OnModuleInit {
    * entry that changes (FerretDB does not batch updates; a case has a handful of entries).
    */
   async redactJournal(caseId: string, redact: (entry: Pick<CaseEntryDocument, 'state' | 'history'>) => Pick<CaseEntryDocument, 'state' | 'history'>): Promise<number> {
-    const entries = await this.entries.find({ caseId }, { state: 1, history: 1 }).lean<Pick<CaseEntryDocument, '_id' | 'state' | 'history'>[]>();
+    const entries = await this.entries
+      .find({ caseId }, { state: 1, history: 1, outbox: 1, outboxPending: 1 })
+      .lean<Pick<CaseEntryDocument, '_id' | 'state' | 'history' | 'outbox' | 'outboxPending'>[]>();
     let changed = 0;
     for (const entry of entries) {
       const redacted = redact(entry);
-      if (JSON.stringify(redacted) === JSON.stringify({ state: entry.state, history: entry.history })) continue;
-      await this.entries.updateOne({ _id: entry._id }, { $set: { state: redacted.state, history: redacted.history } });
+      // Events already sent (their reasons may quote the text) go too; those still waiting are the relay's.
+      const clearOutbox = !entry.outboxPending && entry.outbox?.length > 0;
+      if (!clearOutbox && JSON.stringify(redacted) === JSON.stringify({ state: entry.state, history: entry.history })) continue;
+      await this.entries.updateOne(
+        { _id: entry._id },
+        { $set: { state: redacted.state, history: redacted.history, ...(clearOutbox ? { outbox: [] } : {}) } },
+      );
       changed++;
     }
     return changed;
