@@ -3,6 +3,7 @@ import { articleInput, eventually } from '@app/testing';
 import { api, editorToken, tokenFor } from '../support/api';
 import { readTopic } from '../support/kafka';
 import { withDatabase } from '../support/mongo';
+import { freePort, startService, stopProcess, system, waitReady } from '../support/services';
 import { TOPICS } from '@app/contracts';
 
 /**
@@ -151,6 +152,18 @@ describe("a reader's own data", () => {
     const view = await api('GET', `/api/v1/moderation/comments/${held}/history`, { token: moderator() });
     expect(JSON.stringify(view.body)).not.toContain(marker);
     expect(view.body.history.find((h: { type: string }) => h.type === 'rule_verdict')).toMatchObject({ rule: 'links', decision: 'hold' });
+    // A gateway started after the erasure never heard user.erased (a broadcast listener starts at
+    // the newest offsets): it rebuilds its refusals from the comments service before it is ready.
+    const port = await freePort();
+    const late = startService(system(), 'gateway', port, {});
+    try {
+      await waitReady(port, 60_000);
+      const refusedThere = await api('GET', '/api/v1/me/data', { token: bea.token, port });
+      expect([refusedThere.status, refusedThere.body.code]).toEqual([401, 'account_erased']);
+      expect((await api('GET', '/api/v1/me/data', { token: reader().token, port })).status).toBe(200);
+    } finally {
+      await stopProcess(late.pid!);
+    }
     // The admin's download of an erased reader holds nothing of theirs, and says when.
     const download = await api('GET', `/api/v1/users/${bea.sub}/data`, { token: admin() });
     expect(download.body).toMatchObject({ userId: bea.sub, erasedAt: erased.body.erasedAt, comments: [] });

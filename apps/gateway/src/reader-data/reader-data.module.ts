@@ -1,4 +1,4 @@
-import { Module } from '@nestjs/common';
+import { Global, Module } from '@nestjs/common';
 import { GatewayConfig } from '../gateway.config';
 import { ErasedReaders } from './erased-readers';
 import { ErasedReadersListener } from './erased-readers.listener';
@@ -7,6 +7,8 @@ import { ReaderDataController } from './reader-data.controller';
 /** Most erased readers held (each a few dozen bytes); erasures within one token lifetime are expected to be far fewer. */
 const MAX_ERASED_READERS = 1_000_000;
 
+/** Global: the auth guard and the readiness check read ErasedReaders. */
+@Global()
 @Module({
   controllers: [ReaderDataController],
   providers: [
