@@ -62,6 +62,10 @@ const MATRIX: Record<string, Row> = {
   'POST /api/v1/moderation/users/{id}/sanctions': { access: ['moderator'], params: ['matrix-nobody'], body: {}, passes: 400 },
   'POST /api/v1/moderation/users/{id}/notes': { access: ['moderator'], params: ['matrix-nobody'], body: {}, passes: 400 },
   'POST /api/v1/me/warnings/{id}/acknowledge': { access: WRITERS, passes: 404 },
+  'GET /api/v1/me/data': { access: WRITERS, passes: 200 },
+  'POST /api/v1/me/erasure': { access: WRITERS, body: {}, passes: 400 },
+  'GET /api/v1/users/{id}/data': { access: ['admin'], params: ['matrix-nobody'], passes: 200 },
+  'POST /api/v1/users/{id}/erasure': { access: ['admin'], params: ['matrix-nobody'], body: {}, passes: 400 },
   'DELETE /api/v1/moderation/users/{id}/sanctions/{sanctionId}': { access: ['moderator'], params: ['matrix-nobody'], passes: 404 },
   'POST /api/v1/comments/{id}/reports': { access: WRITERS, body: {}, passes: 400 },
   'GET /api/v1/articles/{id}/live': { access: 'public', passes: 404 },
@@ -227,6 +231,9 @@ const BACKEND: { service: 'articles' | 'comments' | 'moderation'; method: string
   { service: 'moderation', method: 'POST', path: '/users/{id}/sanctions', roles: ['moderator'] },
   { service: 'moderation', method: 'POST', path: '/users/{id}/notes', roles: ['moderator'] },
   { service: 'moderation', method: 'POST', path: '/warnings/{id}/acknowledge', roles: WRITERS },
+  { service: 'comments', method: 'GET', path: '/readers/{id}/data', roles: WRITERS },
+  { service: 'comments', method: 'POST', path: '/readers/{id}/erasure', roles: WRITERS },
+  { service: 'comments', method: 'GET', path: '/erasures' },
   { service: 'moderation', method: 'DELETE', path: '/users/{id}/sanctions/{id}', roles: ['moderator'] },
 ];
 

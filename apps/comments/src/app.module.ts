@@ -8,6 +8,7 @@ import { MongoModule, WriteConcernHealthIndicator } from '@app/persistence';
 import { CommentsModule } from './comments/comments.module';
 import { CommentsConfig } from './comments.config';
 import { PostingModule } from './posting/posting.module';
+import { ReaderDataModule } from './reader-data/reader-data.module';
 import { ReadersModule } from './readers/readers.module';
 import { ReconcilerModule } from './reconciler/reconciler.module';
 import { ThreadsModule } from './threads/threads.module';
@@ -32,6 +33,7 @@ import { ThreadsModule } from './threads/threads.module';
     ReadersModule,
     PostingModule,
     ReconcilerModule,
+    ReaderDataModule,
   ],
 })
 export class AppModule {}

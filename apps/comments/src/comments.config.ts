@@ -1,4 +1,5 @@
-import { IsBoolean, IsInt, Max, Min } from 'class-validator';
+import { IsBoolean, IsIn, IsInt, Max, Min } from 'class-validator';
+import { ERASURE_MODES, ErasureMode } from '@app/contracts';
 import { DatabaseServiceConfig, EnvBoolean } from '@app/config';
 
 export class CommentsConfig extends DatabaseServiceConfig {
@@ -109,4 +110,12 @@ export class CommentsConfig extends DatabaseServiceConfig {
   @Min(0)
   @Max(60_000)
   READER_SANCTIONS_REFRESH_MS: number = 1_000;
+
+  /**
+   * What erasing a reader's account does to their comments (docs/reader-data.md): remove (default:
+   * every comment leaves its thread; one with replies stays as an empty placeholder) or anonymise
+   * (approved comments keep their text under "Former reader"; the rest are removed).
+   */
+  @IsIn(ERASURE_MODES)
+  COMMENTS_ERASURE_MODE: ErasureMode = 'remove';
 }

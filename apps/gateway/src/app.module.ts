@@ -11,6 +11,7 @@ import { CommentsModule } from './comments/comments.module';
 import { GatewayConfig } from './gateway.config';
 import { LiveModule } from './live/live.module';
 import { ModerationModule } from './moderation/moderation.module';
+import { ErasedReaders } from './reader-data/erased-readers';
 import { ThreadCacheModule } from './thread-cache/thread-cache.module';
 import { ThreadsModule } from './threads/threads.module';
 import { UpstreamClient } from './upstream/upstream.client';
@@ -25,8 +26,12 @@ import { UpstreamModule } from './upstream/upstream.module';
     UpstreamModule,
     ThreadCacheModule,
     HealthModule.forRoot({
-      inject: [UpstreamClient, HealthIndicatorService],
-      readiness: (upstream: UpstreamClient, health: HealthIndicatorService) => upstream.readinessChecks(health),
+      inject: [UpstreamClient, HealthIndicatorService, ErasedReaders],
+      // Not ready before it knows whose tokens to refuse (rebuilt from the comments service at start).
+      readiness: (upstream: UpstreamClient, health: HealthIndicatorService, erased: ErasedReaders) => [
+        ...upstream.readinessChecks(health),
+        async () => (erased.isLoaded() ? health.check('erasures').up() : health.check('erasures').down({ message: 'erased readers not loaded yet' })),
+      ],
     }),
     ArticlesModule,
     PostingModule,

@@ -7,6 +7,7 @@ import { LoggerModule } from '@app/observability';
 import { MongoModule, WriteConcernHealthIndicator } from '@app/persistence';
 import { ModerationConfig } from './moderation.config';
 import { CasesModule } from './cases/cases.module';
+import { ErasuresModule } from './erasures/erasures.module';
 import { FilterTrainingModule } from './filter/filter-training.module';
 import { StoriesModule } from './stories/stories.module';
 import { UsersModule } from './users/users.module';
@@ -30,6 +31,7 @@ import { UsersModule } from './users/users.module';
     CasesModule,
     UsersModule,
     FilterTrainingModule,
+    ErasuresModule,
   ],
 })
 export class AppModule {}

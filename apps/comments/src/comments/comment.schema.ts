@@ -76,4 +76,6 @@ CommentSchema.index({ articleId: 1, status: 1, postedAt: 1, _id: 1 });
 CommentSchema.index({ status: 1, postedAt: 1 });
 // Repeat posts and replies: { parentId } to count a comment's replies.
 CommentSchema.index({ parentId: 1 });
+// A reader's own data: { 'author.id' } for their download and their erasure.
+CommentSchema.index({ 'author.id': 1 });
 addOutboxIndex(CommentSchema);

@@ -128,6 +128,12 @@ export class CommentsRepository implements OnModuleInit {
     return this.model.countDocuments({ parentId, status: { $in: ['approved', 'held', 'pending'] } });
   }
 
+  /** Every comment a reader wrote, in any status, oldest first (their download, their erasure). */
+  async byAuthor(userId: string): Promise<CommentRecord[]> {
+    const docs = await this.model.find({ 'author.id': userId }, { outbox: 0, outboxAt: 0, outboxPending: 0 }).lean<CommentRecord[]>();
+    return docs.sort((a, b) => a.postedAt.getTime() - b.postedAt.getTime() || (a._id < b._id ? -1 : 1));
+  }
+
   countApproved(articleId: string): Promise<number> {
     return this.model.countDocuments({ articleId, status: 'approved' });
   }

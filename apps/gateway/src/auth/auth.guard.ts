@@ -4,6 +4,7 @@ import { JwtService } from '@nestjs/jwt';
 import { Actor, DomainError, ROLES, Role } from '@app/contracts';
 import { hasRole } from '@app/http';
 import { GatewayConfig } from '../gateway.config';
+import { ErasedReaders } from '../reader-data/erased-readers';
 import { PUBLIC_ROUTE, REQUIRED_ROLES } from './auth.decorators';
 
 interface Claims {
@@ -19,7 +20,8 @@ const unauthenticated = (message: string) => new DomainError('unauthenticated', 
 /**
  * Every route needs a valid bearer token from the news site's login (HS256 only: `alg: none`
  * and other algorithms are refused), unless marked @Public. @Roles then narrows who may call.
- * A token must expire, within JWT_MAX_TTL_SECONDS: a leaked one is not a key for ever.
+ * A token must expire, within JWT_MAX_TTL_SECONDS: a leaked one is not a key for ever. An erased
+ * reader's tokens issued before the erasure are refused (401 account_erased).
  */
 @Injectable()
 export class AuthGuard implements CanActivate {
@@ -27,6 +29,7 @@ export class AuthGuard implements CanActivate {
     private readonly jwt: JwtService,
     private readonly reflector: Reflector,
     private readonly config: GatewayConfig,
+    private readonly erased: ErasedReaders,
   ) {}
 
   async canActivate(context: ExecutionContext): Promise<boolean> {
@@ -72,6 +75,10 @@ export class AuthGuard implements CanActivate {
     const roles = Array.isArray(claims.roles) ? claims.roles.filter((r): r is Role => (ROLES as readonly unknown[]).includes(r)) : [];
     if (typeof claims.sub !== 'string' || !claims.sub || typeof claims.name !== 'string' || !claims.name.trim() || !roles.length) {
       throw unauthenticated('the token lacks a subject, a name or a known role');
+    }
+    // An erased reader's tokens (those issued before the erasure) are refused: see reader-data/.
+    if (this.erased.refuses(claims.sub, typeof claims.iat === 'number' ? claims.iat : undefined)) {
+      throw new DomainError('unauthenticated', 'account_erased', 'this account was erased; its tokens are no longer accepted');
     }
     return { id: claims.sub, name: claims.name.trim(), roles };
   }

@@ -71,6 +71,13 @@ export class AuthorHistoryCache {
     if (remaining > 0) this.cache.set(authorId, known, { ttl: remaining });
   }
 
+  /** The author was erased: what this instance holds of them goes (a load under way is not kept). */
+  forget(authorId: string): void {
+    const inFlight = this.loading.get(authorId);
+    if (inFlight) inFlight.stale = true;
+    this.cache?.delete(authorId);
+  }
+
   private load(authorId: string, load: (limit: number) => Promise<(PastCase & { id: string })[]>): Promise<Known> {
     const running = this.loading.get(authorId);
     if (running) return running.promise;

@@ -50,6 +50,8 @@ export interface CaseState {
   reports: CaseReport[];
   /** How many of the reports a moderator's decision has answered already. */
   reviewedReports: number;
+  /** Its author was erased: the text, the name and quoted evidence are gone; the decisions stay (docs/reader-data.md). */
+  erased?: boolean;
 }
 
 /** One line of a case's audit trail. */
@@ -69,7 +71,8 @@ export type HistoryItem =
     }
   | { type: 'reported'; at: Date; by: { id: string; name: string }; reason: string; reports: number }
   | { type: 'status_changed'; at: Date; from: CaseStatus; to: CaseStatus; why: string }
-  | { type: 'deleted'; at: Date; revision: number; reason: string };
+  | { type: 'deleted'; at: Date; revision: number; reason: string }
+  | { type: 'erased'; at: Date; why: string };
 
 /**
  * The case journal: the truth about every case, one insert-only document per change. `_id` is

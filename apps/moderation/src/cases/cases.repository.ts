@@ -180,6 +180,36 @@ export class CasesRepository implements OnModuleInit {
     return this.cases.countDocuments({ authorId, status: { $in: ['approved', 'reported'] }, _id: { $ne: exceptId } });
   }
 
+  /** Every case of an author, by id (their erasure; served by { authorId, postedAt }). */
+  async caseIdsOf(authorId: string): Promise<string[]> {
+    const docs = await this.cases.find({ authorId }, { _id: 1 }).lean<{ _id: string }[]>();
+    return docs.map((doc) => doc._id);
+  }
+
+  /**
+   * Rewrites a case's journal entries without what `redact` removes (an erased author's text).
+   * The journal is otherwise insert-only; this is the one rewrite the law asks for. One update per
+   * entry that changes (FerretDB does not batch updates; a case has a handful of entries).
+   */
+  async redactJournal(caseId: string, redact: (entry: Pick<CaseEntryDocument, 'state' | 'history'>) => Pick<CaseEntryDocument, 'state' | 'history'>): Promise<number> {
+    const entries = await this.entries
+      .find({ caseId }, { state: 1, history: 1, outbox: 1, outboxPending: 1 })
+      .lean<Pick<CaseEntryDocument, '_id' | 'state' | 'history' | 'outbox' | 'outboxPending'>[]>();
+    let changed = 0;
+    for (const entry of entries) {
+      const redacted = redact(entry);
+      // Events already sent (their reasons may quote the text) go too; those still waiting are the relay's.
+      const clearOutbox = !entry.outboxPending && entry.outbox?.length > 0;
+      if (!clearOutbox && JSON.stringify(redacted) === JSON.stringify({ state: entry.state, history: entry.history })) continue;
+      await this.entries.updateOne(
+        { _id: entry._id },
+        { $set: { state: redacted.state, history: redacted.history, ...(clearOutbox ? { outbox: [] } : {}) } },
+      );
+      changed++;
+    }
+    return changed;
+  }
+
   /** The author's latest cases, newest first (GET /users/:id). */
   recentOf(authorId: string, limit: number): Promise<CaseDocument[]> {
     return this.cases.find({ authorId }).sort({ postedAt: -1 }).limit(limit).lean<CaseDocument[]>();

@@ -29,6 +29,7 @@ import { StoriesService } from '../stories/stories.service';
 import { AuthorHistoryCache } from './author-history.cache';
 import { readAuthorHistory, RECENT_BODIES_LIMIT } from './author-history.rules';
 import { CaseChange, decideByModerator, deleteComment, importComment, overrideDecision, report, reviewRevision } from './case.rules';
+import { eraseCase, redactHistory, redactState } from './case-erasure.rules';
 import { CaseDocument, CaseEntryDocument, CaseState } from './case.schema';
 import { CaseView, QueueItem, toCaseView, toQueueItem } from './case.view';
 import { alreadyDecided, busy, commentNotFound, invalidCursor, revisionChanged } from './cases.errors';
@@ -156,10 +157,33 @@ export class CasesService {
 
   /** comment.deleted: its author deleted it; it leaves every queue. Unknown comments are ignored. */
   async recordDeleted(deleted: CommentStatusChangedPayload): Promise<void> {
+    if (deleted.erased) return this.erase(deleted.commentId);
     await this.commit(deleted.commentId, async (current) => {
       const change = current && deleteComment(current, deleted, new Date());
       return change && { ...change, events: [] };
     });
+  }
+
+  /**
+   * Its author was erased (user.erased, or the comment's own deletion by the erasure): the case
+   * leaves every queue with a journal entry saying why, and every entry of its journal loses the
+   * text, the author's name and evidence quoting the text; the decisions stay. Idempotent: an
+   * erased case commits nothing, and redacting again changes nothing.
+   */
+  async erase(commentId: string): Promise<void> {
+    await this.commit(commentId, async (current) => {
+      const change = current && eraseCase(current, new Date());
+      return change && { ...change, events: [] };
+    });
+    await this.repository.redactJournal(commentId, (entry) => ({ state: redactState(entry.state), history: redactHistory(entry.history) }));
+  }
+
+  /** Every case of an erased author (see erase). */
+  async eraseAuthor(authorId: string): Promise<number> {
+    const ids = await this.repository.caseIdsOf(authorId);
+    for (const id of ids) await this.erase(id);
+    this.authors.forget(authorId);
+    return ids.length;
   }
 
   /**

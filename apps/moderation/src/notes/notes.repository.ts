@@ -38,4 +38,9 @@ export class NotesRepository implements OnModuleInit {
     );
     return new Map(found);
   }
+
+  /** Removes every note about a reader (their erasure); how many there were. */
+  async deleteOf(userId: string): Promise<number> {
+    return (await this.model.deleteMany({ userId })).deletedCount;
+  }
 }

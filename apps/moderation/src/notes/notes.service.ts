@@ -52,4 +52,9 @@ export class NotesService {
     const found = await this.repository.latestOf(userIds, limit);
     return new Map([...found].map(([userId, { count, latest }]) => [userId, { count, latest: latest.map(view) }]));
   }
+
+  /** The reader was erased: moderators' notes about them go (their decisions and sanctions stay). */
+  forget(userId: string): Promise<number> {
+    return this.repository.deleteOf(userId);
+  }
 }

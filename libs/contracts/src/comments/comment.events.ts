@@ -57,6 +57,7 @@ export class CommentImportedPayload {
 /**
  * Whether an event on the comments topic can change what a thread read shows. Every change of a
  * story's thread or of its visible comments can; a submission cannot (a pending comment is not in
- * the thread). Caches of thread reads (the gateway's, the comments read model) drop on these.
+ * the thread), nor a reader's erasure (keyed by the reader: its comments' own events, keyed by
+ * their stories, follow it). Caches of thread reads (the gateway's, the comments read model) drop on these.
  */
-export const changesThreadRead = (type: string | null): boolean => type !== 'comment.submitted';
+export const changesThreadRead = (type: string | null): boolean => type !== 'comment.submitted' && type !== 'user.erased';

@@ -1,5 +1,5 @@
 import { Transform, Type } from 'class-transformer';
-import { IsDate, IsIn, IsInt, IsOptional, IsString, IsUUID, Length, Matches, Min, ValidateNested } from 'class-validator';
+import { IsBoolean, IsDate, IsIn, IsInt, IsOptional, IsString, IsUUID, Length, Matches, Min, ValidateNested } from 'class-validator';
 import { Actor } from '../actor';
 import { CommentAuthor } from './comment.events';
 import { trim } from '../transforms';
@@ -101,6 +101,11 @@ export class CommentStatusChangedPayload {
   @IsInt()
   @Min(0)
   commentCount: number;
+
+  /** Set when the change is its author's erasure (user.erased): moderation then drops the comment's text. */
+  @IsOptional()
+  @IsBoolean()
+  erased?: boolean;
 
   @Type(() => Date)
   @IsDate()

@@ -2,6 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { ArticlePublishedPayload, ArticleUnpublishedPayload, ArticleUpdatedPayload } from '../articles/article.events';
 import { ThreadChangedPayload } from '../threads/thread.events';
 import { CommentImportedPayload } from '../comments/comment.events';
+import { UserErasedPayload } from '../comments/reader-data.events';
 import { CommentStatusChangedPayload, CommentSubmittedPayload } from '../comments/comment.submission';
 import { CommentReportedPayload, ModerationDecidedPayload, UserNotedPayload, UserSanctionPayload } from '../moderation/moderation.events';
 import { TOPICS, Topic } from '../topics';
@@ -36,6 +37,7 @@ export const EVENTS = {
   'comment.held': { version: 1, topic: TOPICS.COMMENTS, payload: CommentStatusChangedPayload },
   'comment.rejected': { version: 1, topic: TOPICS.COMMENTS, payload: CommentStatusChangedPayload },
   'comment.deleted': { version: 1, topic: TOPICS.COMMENTS, payload: CommentStatusChangedPayload },
+  'user.erased': { version: 1, topic: TOPICS.COMMENTS, payload: UserErasedPayload },
   'comment.reported': { version: 1, topic: TOPICS.MODERATION, payload: CommentReportedPayload },
   'moderation.decided': { version: 1, topic: TOPICS.MODERATION, payload: ModerationDecidedPayload },
   'user.sanctioned': { version: 1, topic: TOPICS.MODERATION, payload: UserSanctionPayload },
