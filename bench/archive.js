@@ -131,7 +131,7 @@ async function main() {
     const threadOpened = async (id) => {
       while (!watch.opened.has(id)) await sleep(200);
     };
-    const commentsDone = pool([...ids], opts.concurrency, async (id, n) => {
+    const commentsDone = pool(opts.comments ? [...ids] : [], opts.concurrency, async (id, n) => {
       await threadOpened(id);
       const comments = Array.from({ length: opts.comments }, (_, k) => ({
         externalId: `wp-${runId}-${n}-${k}`,
