@@ -36,6 +36,7 @@ const STAFF: Role[] = ['moderator', 'editor'];
 const MATRIX: Record<string, Row> = {
   'POST /api/v1/articles': { access: ['editor'], body: {}, passes: 400 },
   'GET /api/v1/articles': { access: 'public', passes: 200 },
+  'POST /api/v1/articles/import': { access: ['editor'], body: {}, passes: 400 },
   'PATCH /api/v1/articles/{id}': { access: ['editor'], body: { title: 42 }, passes: 400 },
   'DELETE /api/v1/articles/{id}': { access: ['editor'], passes: 404 },
   'GET /api/v1/articles/{id}': { access: 'public', passes: 404 },
@@ -204,6 +205,7 @@ describe('authorization matrix', () => {
 const BACKEND: { service: 'articles' | 'comments' | 'moderation'; method: string; path: string; roles?: Role[] }[] = [
   { service: 'articles', method: 'POST', path: '/articles', roles: ['editor'] },
   { service: 'articles', method: 'GET', path: '/articles' },
+  { service: 'articles', method: 'POST', path: '/articles/import', roles: ['editor'] },
   { service: 'articles', method: 'GET', path: '/articles/{id}' },
   { service: 'articles', method: 'PATCH', path: '/articles/{id}', roles: ['editor'] },
   { service: 'articles', method: 'DELETE', path: '/articles/{id}', roles: ['editor'] },

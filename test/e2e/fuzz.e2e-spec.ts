@@ -35,6 +35,7 @@ interface Fixtures {
 /** A valid body per operation: the base that mutations break. */
 const VALID_BODIES: Record<string, () => Record<string, unknown>> = {
   'POST /api/v1/articles': () => articleInput(),
+  'POST /api/v1/articles/import': () => ({ stories: [articleInput({ publishedAt: '2014-06-01T12:00:00Z' })] }),
   'PATCH /api/v1/articles/{id}': () => ({ title: 'A new title' }),
   'POST /api/v1/articles/{id}/comments': () => ({ body: 'A fuzzed comment.' }),
   'PATCH /api/v1/comments/{id}': () => ({ body: 'An edited comment.' }),

@@ -5,3 +5,4 @@ export * from './keyed-lock';
 export * from './periodic-snapshot';
 export * from './group-commit';
 export * from './write-concern.health';
+export * from './insert-batcher';

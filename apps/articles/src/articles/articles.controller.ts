@@ -1,5 +1,5 @@
 import { Body, Controller, Delete, Get, HttpCode, Param, ParseUUIDPipe, Patch, Post, Query } from '@nestjs/common';
-import { Actor, ListArticlesQuery, PublishArticleInput, UpdateArticleInput } from '@app/contracts';
+import { Actor, ImportArticlesInput, ListArticlesQuery, PublishArticleInput, UpdateArticleInput } from '@app/contracts';
 import { ActingUser, OptionalActingUser, Roles } from '@app/http';
 import { ArticlesService } from './articles.service';
 
@@ -12,6 +12,13 @@ export class ArticlesController {
   @Roles('editor')
   publish(@Body() input: PublishArticleInput, @ActingUser() actor: Actor) {
     return this.articles.publish(input, actor);
+  }
+
+  @Post('import')
+  @Roles('editor')
+  @HttpCode(200)
+  import(@Body() input: ImportArticlesInput, @ActingUser() actor: Actor) {
+    return this.articles.import(input, actor);
   }
 
   @Patch(':id')

@@ -7,6 +7,7 @@ import {
   CommentPolicyInput,
   createEvent,
   DomainError,
+  ImportArticlesInput,
   PublishArticleInput,
   ThreadState,
   UpdateArticleInput,
@@ -23,6 +24,13 @@ export const ARTICLES_OUTBOX = Symbol('ARTICLES_OUTBOX');
 export interface ArticlePage {
   items: ArticleView[];
   nextCursor: string | null;
+}
+
+/** What an import did with each story of its batch. */
+export interface ArticleImportView {
+  imported: number;
+  skipped: number;
+  stories: { id: string; slug: string; result: 'imported' | 'existing' }[];
 }
 
 /** Story publishing: every change is saved together with the event that announces it. */
@@ -65,6 +73,61 @@ export class ArticlesService {
       if (error instanceof SlugTakenError) throw slugTaken(input.slug);
       throw error;
     }
+  }
+
+  /**
+   * Stories moved in from another system, published as given (publishedAt may be years ago: their
+   * threads then open already past their deadlines and take their final state at once, see
+   * docs/lifecycle.md). Idempotent by slug: a story whose slug is taken is reported `existing`
+   * and left as it is. Every policy is checked before anything is stored, so a bad one refuses
+   * the whole batch; the new stories are stored in one insert, each with its article.published.
+   */
+  async import(input: ImportArticlesInput, actor: Actor): Promise<ArticleImportView> {
+    const prepared = input.stories.map((story) => ({ story, commentPolicy: this.resolvePolicy(story.commentPolicy) }));
+    const existing = await this.repository.idsBySlug(input.stories.map((story) => story.slug));
+    const meta = eventMeta('articles');
+    const fresh = prepared
+      .filter(({ story }) => !existing.has(story.slug))
+      .map(({ story, commentPolicy }) => {
+        const id = randomUUID();
+        const fields = {
+          slug: story.slug,
+          title: story.title,
+          byline: story.byline,
+          categories: story.categories,
+          tags: story.tags,
+          photoCredits: story.photoCredits,
+          publishedAt: story.publishedAt,
+          commentPolicy,
+        };
+        return {
+          _id: id,
+          ...fields,
+          body: story.body,
+          status: 'published' as const,
+          revision: 1,
+          createdBy: actor,
+          updatedBy: actor,
+          outbox: [createEvent('article.published', id, snapshot(id, 1, fields), meta)],
+        };
+      });
+    const inserted = await this.repository.insertMany(fresh);
+    for (const doc of inserted) this.outbox.publishSoon({ id: doc._id, events: doc.outbox, version: doc.updatedAt });
+    // Lost to a concurrent import of the same slug: that story exists now.
+    const raced = fresh.length === inserted.length ? new Map<string, string>() : await this.repository.idsBySlug(
+      fresh.filter((doc) => !inserted.some((stored) => stored._id === doc._id)).map((doc) => doc.slug),
+    );
+    const ids = new Map([...existing, ...raced, ...inserted.map((doc) => [doc.slug, doc._id] as const)]);
+    const importedSlugs = new Set(inserted.map((doc) => doc.slug));
+    return {
+      imported: inserted.length,
+      skipped: input.stories.length - inserted.length,
+      stories: input.stories.map((story) => ({
+        id: ids.get(story.slug)!,
+        slug: story.slug,
+        result: importedSlugs.has(story.slug) ? 'imported' : 'existing',
+      })),
+    };
   }
 
   async update(id: string, input: UpdateArticleInput, actor: Actor): Promise<ArticleView> {

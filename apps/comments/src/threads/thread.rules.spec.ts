@@ -51,6 +51,29 @@ describe('dueSteps', () => {
     ]);
   });
 
+  it('gives a story moved in years after its publication its final state at its opening', () => {
+    // As ThreadsService.open applies them: the fresh open thread, the due steps, then nothing is ever due again.
+    const opening = thread({ ...scheduleFor(at(-3650), policy) });
+    const steps = dueSteps(opening, at(0));
+    expect(summary(steps)).toEqual(['thread.closed:open->closed:expired', 'thread.archived:closed->archived:expired']);
+    const after = steps.reduce((lifecycle, step) => ({ ...lifecycle, ...step.set }), opening);
+    expect(after.state).toBe('archived');
+    expect(nextTransitionAt(after)).toBeNull();
+    expect(dueSteps(after, at(36500))).toEqual([]);
+  });
+
+  it('at an opening, follows the story\'s own policy: only closed when the archive date is still ahead, nothing when both are', () => {
+    const longArchive = { ...policy, archiveAfterDays: 36500 };
+    expect(summary(dueSteps(thread({ ...scheduleFor(at(-3650), longArchive) }), at(0)))).toEqual(['thread.closed:open->closed:expired']);
+    expect(dueSteps(thread({ ...scheduleFor(at(-1), policy) }), at(0))).toEqual([]);
+    // A zero-day policy: archived the moment it is published.
+    const zero = { ...policy, closeAfterDays: 0, archiveAfterDays: 0 };
+    expect(summary(dueSteps(thread({ ...scheduleFor(at(0), zero) }), at(0)))).toEqual([
+      'thread.closed:open->closed:expired',
+      'thread.archived:closed->archived:expired',
+    ]);
+  });
+
   it('leaves a thread reopened past its window open until it archives', () => {
     const reopened = thread({ autoClose: false });
     expect(dueSteps(reopened, at(20))).toEqual([]);

@@ -44,6 +44,15 @@ class MemoryRepository {
     if (!current || current.seq < snapshot.seq) this.threads.set(id, { _id: id, ...structuredClone(snapshot) });
   }
 
+  /** Thread documents made by insert (a thread's first change), by id. */
+  readonly created: string[] = [];
+  async createThread(id: string, snapshot: ThreadSnapshot) {
+    await this.tick();
+    if (this.threads.has(id)) return this.applySnapshot(id, snapshot);
+    this.created.push(id);
+    this.threads.set(id, { _id: id, ...structuredClone(snapshot) });
+  }
+
   async auditOf(articleId: string) {
     return [...this.changes.values()].filter((c) => c.articleId === articleId).sort((a, b) => a.seq - b.seq).flatMap((c) => c.audit);
   }
@@ -109,6 +118,55 @@ describe('ThreadsService', () => {
     expect(types(repository, a.articleId)).toEqual(['1 thread.opened published', '2 thread.closed expired', '3 thread.archived expired']);
     expect(repository.changes.size).toBe(1);
     expect(repository.threads.get(a.articleId)).toMatchObject({ state: 'archived', seq: 3, nextTransitionAt: null });
+  });
+
+  it('stores an old story\'s thread with inserts only: one change, one new document, its events handed over together', async () => {
+    const { repository, service, relay } = setup();
+    const a = article({ publishedAt: new Date('2012-03-01T08:00:00Z') });
+    const applied = jest.spyOn(repository, 'applySnapshot');
+    await run(() => service.open(a));
+    expect(repository.created).toEqual([a.articleId]);
+    expect(applied).not.toHaveBeenCalled();
+    expect(relay.published).toHaveLength(1);
+    expect(relay.published[0]!.events.map((e) => e.type)).toEqual(['thread.opened', 'thread.closed', 'thread.archived']);
+    // Every event carries the thread as it was after its own step; the last one, the final state.
+    expect(relay.published[0]!.events.map((e) => (e.payload as { state: string }).state)).toEqual(['open', 'closed', 'archived']);
+    // Delivered again: nothing more.
+    await run(() => service.open(a));
+    expect(relay.published).toHaveLength(1);
+    expect(await run(() => service.advance(repository.threads.get(a.articleId)!))).toBe(0);
+  });
+
+  it('opens a story past its close but not its archive date as closed, due to archive at archivesAt', async () => {
+    const { repository, service } = setup();
+    const a = article({ publishedAt: new Date(Date.now() - 20 * DAY) });
+    await run(() => service.open(a));
+    expect(types(repository, a.articleId)).toEqual(['1 thread.opened published', '2 thread.closed expired']);
+    const thread = repository.threads.get(a.articleId)!;
+    expect(thread).toMatchObject({ state: 'closed', closedReason: 'expired', seq: 2 });
+    expect(thread.nextTransitionAt).toEqual(thread.archivesAt);
+  });
+
+  it('opens a story whose deadlines are ahead as open, and leaves its close to the sweep', async () => {
+    const { repository, service } = setup();
+    const a = article({ publishedAt: new Date(Date.now() - DAY) });
+    await run(() => service.open(a));
+    const thread = repository.threads.get(a.articleId)!;
+    expect(thread).toMatchObject({ state: 'open', seq: 1 });
+    expect(thread.nextTransitionAt).toEqual(thread.closesAt);
+    expect(await run(() => service.advance(thread))).toBe(0);
+    expect(types(repository, a.articleId)).toEqual(['1 thread.opened published']);
+  });
+
+  it('opens nothing again for a story whose document a crash left behind its log: the log is rolled forward', async () => {
+    const { repository, service, relay } = setup();
+    const a = article({ publishedAt: new Date('2012-03-01T08:00:00Z') });
+    await run(() => service.open(a));
+    repository.threads.delete(a.articleId);
+    await run(() => service.open(a));
+    expect(repository.changes.size).toBe(1);
+    expect(relay.published).toHaveLength(1);
+    expect(repository.threads.get(a.articleId)).toMatchObject({ state: 'archived', seq: 3 });
   });
 
   it('lets exactly one of several sweeps racing on a due thread make each transition', async () => {

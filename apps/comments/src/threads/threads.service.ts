@@ -82,7 +82,9 @@ export class ThreadsService {
    * in the same change: opened, closed, archived, three events in that order.
    */
   async open(article: ArticlePublishedPayload): Promise<void> {
-    if (await this.load(article.articleId)) return;
+    // The document alone (one read by _id): a thread whose document a crash left behind its log
+    // loses the commit below on the log's unique key, and is rolled forward there.
+    if (await this.repository.findById(article.articleId)) return;
     const now = new Date();
     const base: ThreadRecord = {
       _id: article.articleId,
@@ -320,7 +322,9 @@ export class ThreadsService {
     // Announced only once the document shows it: a change whose document write failed stays in
     // the log's outbox, and the relay rolls the document forward before it publishes it (see
     // ThreadChangesOutbox), so nobody hears of a close that posts would not yet see.
-    await this.repository.applySnapshot(base._id, change.snapshot);
+    // A new thread's document is an insert (most of a bulk import's threads: batched), not an update.
+    if (base.seq === 0) await this.repository.createThread(base._id, change.snapshot);
+    else await this.repository.applySnapshot(base._id, change.snapshot);
     // Held as committed: its own event, heard back, then finds it current and keeps it.
     this.cache.offer({ _id: base._id, ...change.snapshot });
     this.outbox.publishSoon({ id, events: change.events });

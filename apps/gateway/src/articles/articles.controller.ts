@@ -1,6 +1,6 @@
 import { Body, Controller, Delete, Get, HttpCode, Param, Patch, Post, Query } from '@nestjs/common';
 import { ApiBearerAuth, ApiBody, ApiOperation, ApiResponse, ApiTags, getSchemaPath } from '@nestjs/swagger';
-import { Actor, ListArticlesQuery, PublishArticleInput, UpdateArticleInput } from '@app/contracts';
+import { Actor, ImportArticlesInput, ListArticlesQuery, PublishArticleInput, UpdateArticleInput } from '@app/contracts';
 import { CurrentUser, Public, Roles } from '../auth/auth.decorators';
 import { UpstreamClient } from '../upstream/upstream.client';
 import { resourceId } from '../ids/resource-id.pipe';
@@ -21,6 +21,21 @@ export class ArticlesController {
   @ApiResponse({ status: 201, description: 'the story as stored' })
   publish(@Body() input: PublishArticleInput, @CurrentUser() actor: Actor) {
     return this.upstream.call('articles', { method: 'POST', path: '/articles', body: input, actor });
+  }
+
+  @Post('import')
+  @HttpCode(200)
+  @Roles('editor')
+  @ApiOperation({
+    summary: 'Move stories in from another system (publishedAt may be years ago); idempotent by slug',
+    description:
+      'At most 500 stories per call (and within BODY_LIMIT_BYTES). A story whose slug is taken is reported `existing` and left as it is. ' +
+      'A story already past its comment deadlines gets its thread in its final state (archived) at once, with its events.',
+  })
+  @ApiBody({ schema: { $ref: getSchemaPath('ImportArticlesInput') } })
+  @ApiResponse({ status: 200, description: '{ imported, skipped, stories: [{ id, slug, result: imported | existing }] }' })
+  import(@Body() input: ImportArticlesInput, @CurrentUser() actor: Actor) {
+    return this.upstream.call('articles', { method: 'POST', path: '/articles/import', body: input, actor });
   }
 
   @Patch(':id')

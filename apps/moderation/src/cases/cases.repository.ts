@@ -1,11 +1,11 @@
 import { Injectable, OnModuleInit } from '@nestjs/common';
 import { InjectModel } from '@nestjs/mongoose';
 import { Model, QueryFilter } from 'mongoose';
+import { InsertBatcher } from '@app/persistence';
 import { PastCase } from './author-history.rules';
 import { ModerationConfig } from '../moderation.config';
 import { JournalOutboxStore, withPendingOutbox } from '../outbox/journal-outbox.store';
 import { CASE_ENTRY_MODEL, CASE_MODEL, CaseDocument, CaseEntryDocument, CaseState, CaseStatus } from './case.schema';
-import { InsertBatcher } from './insert.batcher';
 
 export interface QueueFilter {
   status: CaseStatus;

@@ -2,6 +2,7 @@ import { NoControlCharacters } from '../validation';
 import { Transform, Type } from 'class-transformer';
 import {
   ArrayMaxSize,
+  ArrayMinSize,
   ArrayUnique,
   IsArray,
   IsBoolean,
@@ -192,6 +193,23 @@ export class UpdateArticleInput {
   @ValidateNested()
   @Type(() => CommentPolicyInput)
   commentPolicy?: CommentPolicyInput;
+}
+
+/** Stories per call of POST /articles/import. */
+export const MAX_ARTICLE_IMPORT_BATCH = 500;
+
+/**
+ * POST /articles/import: stories moved in from another system, published as given (publishedAt
+ * may be years ago). Idempotent by slug: a story whose slug is taken is left as it is.
+ */
+export class ImportArticlesInput {
+  @IsArray()
+  @ArrayMinSize(1)
+  @ArrayMaxSize(MAX_ARTICLE_IMPORT_BATCH)
+  @ArrayUnique((story: PublishArticleInput) => story?.slug, { message: 'each slug may appear only once per batch' })
+  @ValidateNested({ each: true })
+  @Type(() => PublishArticleInput)
+  stories: PublishArticleInput[];
 }
 
 /** GET /articles: newest first, filtered by a category or a tag, cursor-paged. */

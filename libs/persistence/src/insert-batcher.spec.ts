@@ -1,5 +1,5 @@
 import { MongoBulkWriteError, MongoNetworkError } from 'mongodb';
-import { InsertBatcher, refusedDocuments } from './insert.batcher';
+import { InsertBatcher, refusedDocuments } from './insert-batcher';
 
 interface Doc {
   _id: string;

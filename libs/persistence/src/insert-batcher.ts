@@ -1,4 +1,4 @@
-import { GroupCommit, GroupCommitOptions } from '@app/persistence';
+import { GroupCommit, GroupCommitOptions } from './group-commit';
 
 export type InsertBatcherOptions = GroupCommitOptions;
 
