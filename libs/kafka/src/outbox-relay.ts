@@ -1,4 +1,5 @@
-import { BeforeApplicationShutdown, Logger, OnApplicationBootstrap } from '@nestjs/common';
+import { BeforeApplicationShutdown, FactoryProvider, InjectionToken, Logger, OnApplicationBootstrap, Type } from '@nestjs/common';
+import { ServiceConfig } from '@app/config';
 import { EventEnvelope } from '@app/contracts';
 import { EventPublisher } from './event-publisher';
 
@@ -171,4 +172,22 @@ export class OutboxRelay implements OnApplicationBootstrap, BeforeApplicationShu
     onAcknowledged?.();
     await this.store.markPublished(batch);
   }
+}
+
+/**
+ * The provider of a feature's relay: its repository's outbox store, published by the service's
+ * publisher, polled as the service's config says (OUTBOX_POLL_MS, OUTBOX_POLL_LIMIT).
+ */
+export function outboxRelayProvider(
+  provide: InjectionToken,
+  name: string,
+  repository: Type<{ outboxStore: OutboxStore }>,
+  config: Type<ServiceConfig> = ServiceConfig,
+): FactoryProvider<OutboxRelay> {
+  return {
+    provide,
+    inject: [EventPublisher, repository, config],
+    useFactory: (publisher: EventPublisher, owner: { outboxStore: OutboxStore }, settings: ServiceConfig) =>
+      new OutboxRelay(name, publisher, owner.outboxStore, { pollMs: settings.OUTBOX_POLL_MS, batchSize: settings.OUTBOX_POLL_LIMIT }),
+  };
 }

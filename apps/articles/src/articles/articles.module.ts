@@ -1,7 +1,6 @@
 import { Module } from '@nestjs/common';
 import { MongooseModule } from '@nestjs/mongoose';
-import { ServiceConfig } from '@app/config';
-import { EventPublisher, OutboxRelay } from '@app/kafka';
+import { outboxRelayProvider } from '@app/kafka';
 import { ARTICLE_THREAD_MODEL, ArticleThreadSchema } from './article-thread.schema';
 import { ARTICLE_MODEL, ArticleSchema } from './article.schema';
 import { ArticlesConsumer } from './articles.consumer';
@@ -20,12 +19,7 @@ import { ARTICLES_OUTBOX, ArticlesService } from './articles.service';
   providers: [
     ArticlesRepository,
     ArticlesService,
-    {
-      provide: ARTICLES_OUTBOX,
-      inject: [EventPublisher, ArticlesRepository, ServiceConfig],
-      useFactory: (publisher: EventPublisher, repository: ArticlesRepository, config: ServiceConfig) =>
-        new OutboxRelay('articles', publisher, repository.outboxStore, { pollMs: config.OUTBOX_POLL_MS, batchSize: config.OUTBOX_POLL_LIMIT }),
-    },
+    outboxRelayProvider(ARTICLES_OUTBOX, 'articles', ArticlesRepository),
   ],
 })
 export class ArticlesModule {}

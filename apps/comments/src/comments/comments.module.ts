@@ -1,7 +1,6 @@
 import { Module } from '@nestjs/common';
 import { MongooseModule } from '@nestjs/mongoose';
-import { ServiceConfig } from '@app/config';
-import { EventPublisher, OutboxRelay } from '@app/kafka';
+import { outboxRelayProvider } from '@app/kafka';
 import { ThreadsModule } from '../threads/threads.module';
 import { COMMENT_MODEL, CommentSchema } from './comment.schema';
 import { CommentsController } from './comments.controller';
@@ -16,12 +15,7 @@ import { ThreadReadModel } from './thread-read.model';
     CommentsRepository,
     CommentsService,
     ThreadReadModel,
-    {
-      provide: COMMENTS_OUTBOX,
-      inject: [EventPublisher, CommentsRepository, ServiceConfig],
-      useFactory: (publisher: EventPublisher, repository: CommentsRepository, config: ServiceConfig) =>
-        new OutboxRelay('comments', publisher, repository.outboxStore, { pollMs: config.OUTBOX_POLL_MS, batchSize: config.OUTBOX_POLL_LIMIT }),
-    },
+    outboxRelayProvider(COMMENTS_OUTBOX, 'comments', CommentsRepository),
   ],
   exports: [CommentsRepository, ThreadReadModel, COMMENTS_OUTBOX],
 })

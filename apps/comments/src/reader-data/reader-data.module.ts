@@ -1,6 +1,6 @@
 import { Module } from '@nestjs/common';
 import { MongooseModule } from '@nestjs/mongoose';
-import { EventPublisher, OutboxRelay } from '@app/kafka';
+import { outboxRelayProvider } from '@app/kafka';
 import { CommentsConfig } from '../comments.config';
 import { CommentsModule } from '../comments/comments.module';
 import { ThreadsModule } from '../threads/threads.module';
@@ -15,12 +15,7 @@ import { ERASURES_OUTBOX, ReaderDataService } from './reader-data.service';
   providers: [
     ReaderDataRepository,
     ReaderDataService,
-    {
-      provide: ERASURES_OUTBOX,
-      inject: [EventPublisher, ReaderDataRepository, CommentsConfig],
-      useFactory: (publisher: EventPublisher, repository: ReaderDataRepository, config: CommentsConfig) =>
-        new OutboxRelay('erasures', publisher, repository.outboxStore, { pollMs: config.OUTBOX_POLL_MS, batchSize: config.OUTBOX_POLL_LIMIT }),
-    },
+    outboxRelayProvider(ERASURES_OUTBOX, 'erasures', ReaderDataRepository, CommentsConfig),
   ],
 })
 export class ReaderDataModule {}

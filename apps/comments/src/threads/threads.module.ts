@@ -1,8 +1,7 @@
 import { Module } from '@nestjs/common';
 import { MongooseModule } from '@nestjs/mongoose';
-import { ServiceConfig } from '@app/config';
 import { CommentsConfig } from '../comments.config';
-import { EventPublisher, OutboxRelay } from '@app/kafka';
+import { outboxRelayProvider } from '@app/kafka';
 import { THREAD_CHANGE_MODEL, ThreadChangeSchema } from './thread-change.schema';
 import { ThreadStateCache } from './thread-state.cache';
 import { THREAD_MODEL, ThreadSchema } from './thread.schema';
@@ -30,12 +29,7 @@ import { ThreadsSweeper } from './threads.sweeper';
       useFactory: (config: CommentsConfig) =>
         new ThreadStateCache({ maxThreads: config.THREAD_STATE_CACHE_MAX_THREADS, maxAgeMs: config.THREAD_STATE_CACHE_MAX_AGE_MS }),
     },
-    {
-      provide: THREADS_OUTBOX,
-      inject: [EventPublisher, ThreadsRepository, ServiceConfig],
-      useFactory: (publisher: EventPublisher, repository: ThreadsRepository, config: ServiceConfig) =>
-        new OutboxRelay('threads', publisher, repository.outboxStore, { pollMs: config.OUTBOX_POLL_MS, batchSize: config.OUTBOX_POLL_LIMIT }),
-    },
+    outboxRelayProvider(THREADS_OUTBOX, 'threads', ThreadsRepository),
   ],
   exports: [ThreadsService, ThreadStateCache],
 })

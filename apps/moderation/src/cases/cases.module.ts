@@ -1,6 +1,6 @@
 import { Module } from '@nestjs/common';
 import { MongooseModule } from '@nestjs/mongoose';
-import { EventPublisher, OutboxRelay } from '@app/kafka';
+import { outboxRelayProvider } from '@app/kafka';
 import { ModerationConfig } from '../moderation.config';
 import { NotesModule } from '../notes/notes.module';
 import { RULE_SETTINGS, ruleSettingsFrom } from '../rules/rule-settings';
@@ -29,12 +29,7 @@ import { CASES_OUTBOX, CasesService } from './cases.service';
     CasesRepository,
     CasesService,
     { provide: RULE_SETTINGS, inject: [ModerationConfig], useFactory: ruleSettingsFrom },
-    {
-      provide: CASES_OUTBOX,
-      inject: [EventPublisher, CasesRepository, ModerationConfig],
-      useFactory: (publisher: EventPublisher, repository: CasesRepository, config: ModerationConfig) =>
-        new OutboxRelay('cases', publisher, repository.outboxStore, { pollMs: config.OUTBOX_POLL_MS, batchSize: config.OUTBOX_POLL_LIMIT }),
-    },
+    outboxRelayProvider(CASES_OUTBOX, 'cases', CasesRepository, ModerationConfig),
   ],
   exports: [CasesService, CasesRepository],
 })

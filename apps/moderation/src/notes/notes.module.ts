@@ -1,7 +1,6 @@
 import { Module } from '@nestjs/common';
 import { MongooseModule } from '@nestjs/mongoose';
-import { ServiceConfig } from '@app/config';
-import { EventPublisher, OutboxRelay } from '@app/kafka';
+import { outboxRelayProvider } from '@app/kafka';
 import { NOTE_MODEL, NoteSchema } from './note.schema';
 import { NotesRepository } from './notes.repository';
 import { NOTES_OUTBOX, NotesService } from './notes.service';
@@ -11,12 +10,7 @@ import { NOTES_OUTBOX, NotesService } from './notes.service';
   providers: [
     NotesRepository,
     NotesService,
-    {
-      provide: NOTES_OUTBOX,
-      inject: [EventPublisher, NotesRepository, ServiceConfig],
-      useFactory: (publisher: EventPublisher, repository: NotesRepository, config: ServiceConfig) =>
-        new OutboxRelay('notes', publisher, repository.outboxStore, { pollMs: config.OUTBOX_POLL_MS, batchSize: config.OUTBOX_POLL_LIMIT }),
-    },
+    outboxRelayProvider(NOTES_OUTBOX, 'notes', NotesRepository),
   ],
   exports: [NotesService],
 })
