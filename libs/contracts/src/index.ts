@@ -3,6 +3,7 @@ export * from './articles/article.events';
 export * from './articles/article.input';
 export * from './comments/comment.events';
 export * from './comments/comment.input';
+export * from './imports/import.input';
 export * from './errors';
 export * from './events/event-envelope';
 export * from './events/event-registry';
