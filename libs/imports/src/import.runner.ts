@@ -118,7 +118,7 @@ export async function runImport(options: ImportOptions): Promise<ImportReport> {
         if (post.state !== 'ok') return skip(post.state, 1);
         if (storyId === undefined) return skip('malformed', 1, { ...where, detail: `the post names a thread (${post.threadRef || 'none'}) the file does not have` });
         if (storyId === null) return skip('no_story_mapped', 1);
-        const problem = toComment(post, prefix).problem;
+        const problem = checkPost(post, prefix);
         if (problem) return skip('malformed', 1, { ...where, detail: problem });
         entry.kept = true;
         entry.storyId = storyId;
@@ -182,7 +182,13 @@ export async function runImport(options: ImportOptions): Promise<ImportReport> {
         if (!entry?.kept || entry.sent) return;
         entry.sent = true;
         const storyId = entry.storyId!;
-        const { comment } = toComment(post, prefix);
+        const { comment, problem } = toComment(post, prefix);
+        if (problem) {
+          // Only the text tells (a message of nothing but an image or a script): skipped here, and a
+          // reply further on goes to this post's own parent.
+          entry.kept = false;
+          return skip('malformed', 1, { line: post.line, externalId: prefix + post.id, detail: problem });
+        }
         const parent = keptParent(entry.parent, storyId);
         const input: ImportedCommentInput = parent ? { ...comment!, parentExternalId: prefix + parent } : comment!;
         const bytes = Buffer.byteLength(JSON.stringify(input)) + 1;
@@ -211,13 +217,33 @@ export async function runImport(options: ImportOptions): Promise<ImportReport> {
   return report;
 }
 
+/**
+ * What pass one can tell of a post without converting its HTML (the costly part, done once, in
+ * pass two): what the comments service would refuse in its id, time or message.
+ */
+function checkPost(post: SourcePost, prefix: string): string | undefined {
+  const problem = checkPostFields(post, prefix);
+  if (problem) return problem;
+  if (!post.html.trim()) return 'the message has no text';
+  // Text is never longer than its HTML, so only a long message needs converting to know.
+  if (post.html.length > MAX_COMMENT_BODY) return toComment(post, prefix).problem;
+  return undefined;
+}
+
+function checkPostFields(post: SourcePost, prefix: string): string | undefined {
+  if ((prefix + post.id).length > 200) return 'the id is longer than 200 characters';
+  const postedAt = parseSourceTime(post.postedAt);
+  if (!postedAt) return `the time ${JSON.stringify(post.postedAt.slice(0, 40))} is not a date-time`;
+  if (postedAt.getTime() > Date.now() + 24 * 3600 * 1000) return 'the time is in the future';
+  return undefined;
+}
+
 /** A post as the comments service takes it, or why it cannot be (what the service would refuse). */
 export function toComment(post: SourcePost, prefix: string): { comment?: ImportedCommentInput; problem?: string } {
   const externalId = prefix + post.id;
-  if (externalId.length > 200) return { problem: 'the id is longer than 200 characters' };
-  const postedAt = parseSourceTime(post.postedAt);
-  if (!postedAt) return { problem: `the time ${JSON.stringify(post.postedAt.slice(0, 40))} is not a date-time` };
-  if (postedAt.getTime() > Date.now() + 24 * 3600 * 1000) return { problem: 'the time is in the future' };
+  const problem = checkPostFields(post, prefix);
+  if (problem) return { problem };
+  const postedAt = parseSourceTime(post.postedAt)!;
   const body = htmlToPlainText(post.html);
   if (!body) return { problem: 'the message has no text' };
   if (body.length > MAX_COMMENT_BODY) return { problem: `the message is longer than ${MAX_COMMENT_BODY} characters as text` };

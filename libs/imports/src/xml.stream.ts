@@ -39,7 +39,9 @@ export async function readXml(
     const where = /^(\d+):(\d+): ([\s\S]*)$/.exec(error.message);
     failure ??= where ? malformedFile(where[3]!, Number(where[1]), Number(where[2])) : malformedFile(error.message, parser.line, parser.column);
   });
+  // After the first error the rest of the chunk is not handed on: the file is refused anyway.
   parser.on('opentag', (tag: SaxesTagNS) => {
+    if (failure) return;
     const attributes = new Map<string, { uri: string; value: string }>();
     for (const attribute of Object.values(tag.attributes)) attributes.set(attribute.local, { uri: attribute.uri, value: attribute.value });
     path.push({ local: tag.local, uri: tag.uri, attributes, text: '', line: parser.line });
@@ -47,11 +49,12 @@ export async function readXml(
   });
   const text = (data: string) => {
     const current = path[path.length - 1];
-    if (current && visitor.wantsText(path)) current.text += data;
+    if (!failure && current && visitor.wantsText(path)) current.text += data;
   };
   parser.on('text', text);
   parser.on('cdata', text);
   parser.on('closetag', () => {
+    if (failure) return;
     visitor.close(path);
     path.pop();
   });
