@@ -165,8 +165,9 @@ export async function runImport(options: ImportOptions): Promise<ImportReport> {
     options.onProgress?.({ phase: 'import', posts: seen, imported: report.posts.imported });
   };
   const flush = async () => {
-    // Many stories each with a partial batch: send them all rather than hold them.
-    if (buffered > batchSize * 5) {
+    // Many stories each with a partial batch: send them all rather than hold them (at most
+    // 20 batches' worth of comments waits, a few MB; fewer would send many small batches).
+    if (buffered > batchSize * 20) {
       ready.push(...open.values());
       open.clear();
     }
