@@ -2,7 +2,7 @@
  * The import command, for exports too big for one request:
  *
  *   npm run import -- --format disqus|wordpress --file export.xml --mapping mapping.json \
- *     [--dry-run] [--url http://127.0.0.1:3000] [--token $ADMIN] [--batch-size 500] [--report report.json]
+ *     [--dry-run] [--url http://127.0.0.1:3000] [--token $ADMIN] [--batch-size 200] [--report report.json]
  *
  * Streams the file twice (checked whole, then imported; see runImport) and posts batches per story
  * to the public API's POST /api/v1/articles/:id/comments/import with an admin's token (--token or
@@ -30,6 +30,9 @@ function args(argv: string[]): Map<string, string | true> {
   return parsed;
 }
 
+/** Tries of one batch: a 503 is the gateway's deadline (UPSTREAM_TIMEOUT_MS) on a loaded service, and resending is a no-op. */
+const RETRIES = 10;
+
 const KINDS: Record<number, ErrorKind> = { 400: 'invalid', 401: 'unauthenticated', 403: 'forbidden', 404: 'not_found', 409: 'conflict', 429: 'rate_limited' };
 
 /** The public API as the sink: one POST per batch; a 503 or a dropped connection is tried again (the import is idempotent). */
@@ -45,14 +48,14 @@ export function httpSink(baseUrl: string, token: string): ImportSink {
             body: JSON.stringify(input),
           });
         } catch (error) {
-          if (attempt >= 5) throw error;
-          await new Promise((resolve) => setTimeout(resolve, 500 * attempt));
+          if (attempt >= RETRIES) throw error;
+          await new Promise((resolve) => setTimeout(resolve, Math.min(1000 * attempt, 5000)));
           continue;
         }
         const body = (await response.json().catch(() => ({}))) as { imported?: number; skipped?: number; code?: string; message?: string };
         if (response.ok) return { imported: body.imported ?? 0, skipped: body.skipped ?? 0 };
-        if ((response.status === 503 || response.status === 408) && attempt < 5) {
-          await new Promise((resolve) => setTimeout(resolve, 500 * attempt));
+        if ((response.status === 503 || response.status === 408) && attempt < RETRIES) {
+          await new Promise((resolve) => setTimeout(resolve, Math.min(1000 * attempt, 5000)));
           continue;
         }
         throw new DomainError(KINDS[response.status] ?? 'unavailable', body.code ?? `http_${response.status}`, body.message ?? response.statusText);
@@ -68,7 +71,7 @@ async function main(): Promise<number> {
   const mappingFile = options.get('mapping');
   const token = options.get('token') ?? process.env.IMPORT_TOKEN;
   if (typeof format !== 'string' || !(IMPORT_FORMATS as readonly string[]).includes(format) || typeof file !== 'string' || typeof mappingFile !== 'string' || typeof token !== 'string') {
-    process.stderr.write('usage: npm run import -- --format disqus|wordpress --file export.xml --mapping mapping.json [--dry-run] [--url http://127.0.0.1:3000] [--token ADMIN_JWT] [--batch-size 500] [--report report.json]\n');
+    process.stderr.write('usage: npm run import -- --format disqus|wordpress --file export.xml --mapping mapping.json [--dry-run] [--url http://127.0.0.1:3000] [--token ADMIN_JWT] [--batch-size 200] [--report report.json]\n');
     return 2;
   }
   const url = typeof options.get('url') === 'string' ? (options.get('url') as string) : 'http://127.0.0.1:3000';

@@ -63,7 +63,7 @@ interface Batch {
  */
 export async function runImport(options: ImportOptions): Promise<ImportReport> {
   const started = Date.now();
-  const batchSize = Math.min(options.batchSize ?? 500, MAX_IMPORT_BATCH);
+  const batchSize = Math.min(options.batchSize ?? 200, MAX_IMPORT_BATCH);
   const maxBatchBytes = options.maxBatchBytes ?? 200_000;
   const prefix = `${options.format}:`;
   const report: ImportReport = {
