@@ -50,6 +50,9 @@ const MATRIX: Record<string, Row> = {
   'POST /api/v1/articles/{id}/thread/reopen': { access: STAFF, body: {}, passes: 404 },
   'POST /api/v1/articles/{id}/thread/archive': { access: STAFF, body: {}, passes: 404 },
   'POST /api/v1/articles/{id}/comments/import': { access: [], body: {}, passes: 400 },
+  // Without the mapping query (and with a JSON body): refused by validation, nothing read.
+  'POST /api/v1/imports/disqus': { access: [], body: {}, passes: 400 },
+  'POST /api/v1/imports/wordpress': { access: [], body: {}, passes: 400 },
   'GET /api/v1/moderation/queue': { access: ['moderator'], passes: 200 },
   'GET /api/v1/moderation/queue/counts': { access: ['moderator'], passes: 200 },
   'GET /api/v1/moderation/queue/sections': { access: ['moderator'], passes: 200 },

@@ -9,6 +9,7 @@ import { AuthModule } from './auth/auth.module';
 import { RateLimitModule } from './rate-limit/rate-limit.module';
 import { CommentsModule } from './comments/comments.module';
 import { GatewayConfig } from './gateway.config';
+import { ImportsModule } from './imports/imports.module';
 import { LiveModule } from './live/live.module';
 import { ModerationModule } from './moderation/moderation.module';
 import { ErasedReaders } from './reader-data/erased-readers';
@@ -37,6 +38,7 @@ import { UpstreamModule } from './upstream/upstream.module';
     PostingModule,
     ThreadsModule,
     CommentsModule,
+    ImportsModule,
     ModerationModule,
     LiveModule,
   ],

@@ -85,6 +85,12 @@ export class GatewayConfig extends ServiceConfig {
   @Max(10_485_760)
   BODY_LIMIT_BYTES: number = 262_144;
 
+  /** Largest export POST /api/v1/imports/* takes (streamed to a temporary file, never held in memory); larger: the import command. */
+  @IsInt()
+  @Min(1_024)
+  @Max(1_073_741_824)
+  IMPORT_BODY_LIMIT_BYTES: number = 52_428_800;
+
   /** Stories whose thread pages the gateway keeps in memory; 0 turns the cache off. */
   @IsInt()
   @Min(0)

@@ -3,6 +3,7 @@ import { NestFastifyApplication } from '@nestjs/platform-fastify';
 import { bootstrap, BootstrapOptions } from '@app/http';
 import { AppModule } from './app.module';
 import { registerEmbed } from './embed/embed';
+import { registerXmlBody } from './imports/imports.body';
 import { registerConsole } from './console/console.static';
 import { GatewayConfig } from './gateway.config';
 import { setupOpenApi } from './openapi/openapi';
@@ -12,6 +13,7 @@ import { registerThreadReadFastPath } from './thread-cache/thread-cache.fast-pat
 void bootstrap(AppModule, {
   ...adapterOptions(),
   configure: async (app) => {
+    registerXmlBody(app);
     setupOpenApi(app);
     enableCors(app);
     registerEmbed(app);

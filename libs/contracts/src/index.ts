@@ -5,6 +5,7 @@ export * from './comments/comment.events';
 export * from './comments/comment.input';
 export * from './comments/reader-data.events';
 export * from './comments/reader-data.input';
+export * from './imports/import.input';
 export * from './errors';
 export * from './events/event-envelope';
 export * from './events/event-registry';

@@ -38,4 +38,6 @@ export interface ImportResultView {
   /** Comments of the batch the thread held already (same externalId): left as they were. */
   skipped: number;
   commentCount: number;
+  /** Set on a dry run: `imported` is what the call would have stored; nothing was. */
+  dryRun?: true;
 }

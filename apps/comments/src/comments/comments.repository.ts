@@ -29,12 +29,13 @@ export class CommentsRepository implements OnModuleInit {
   }
 
   /** Which of these import keys the story holds already. */
-  async existingImportKeys(articleId: string, importKeys: string[]): Promise<Set<string>> {
-    if (!importKeys.length) return new Set();
+  /** The comments of a story stored under these import keys: their ids and depths, by import key. */
+  async importedByKey(articleId: string, importKeys: string[]): Promise<Map<string, { _id: string; depth: number }>> {
+    if (!importKeys.length) return new Map();
     const docs = await this.model
-      .find({ articleId, importKey: { $in: importKeys } }, { importKey: 1 })
-      .lean<{ importKey: string }[]>();
-    return new Set(docs.map((doc) => doc.importKey));
+      .find({ articleId, importKey: { $in: importKeys } }, { importKey: 1, depth: 1 })
+      .lean<{ _id: string; importKey: string; depth?: number }[]>();
+    return new Map(docs.map((doc) => [doc.importKey, { _id: doc._id, depth: doc.depth ?? 0 }]));
   }
 
   /**

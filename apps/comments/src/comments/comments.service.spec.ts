@@ -16,8 +16,8 @@ const admin: Actor = { id: 'admin-1', name: 'Ada Admin', roles: ['admin'] };
 class MemoryComments {
   readonly docs: CommentDocument[] = [];
 
-  async existingImportKeys(articleId: string, keys: string[]) {
-    return new Set(this.docs.filter((d) => d.articleId === articleId && keys.includes(d.importKey)).map((d) => d.importKey));
+  async importedByKey(articleId: string, keys: string[]) {
+    return new Map(this.docs.filter((d) => d.articleId === articleId && keys.includes(d.importKey)).map((d) => [d.importKey, { _id: d._id, depth: d.depth ?? 0 }]));
   }
 
   async insertNew(comments: CommentDocument[]) {
@@ -84,6 +84,37 @@ describe('CommentsService', () => {
     expect(first.outbox).toEqual([
       expect.objectContaining({ type: 'comment.imported', key: ARTICLE, payload: expect.objectContaining({ commentId: first._id, externalId: 'c1', status: 'approved', source: 'import' }) }),
     ]);
+  });
+
+  it('keeps replies on their parents across batches, in either order, with the source given', async () => {
+    const { comments, service } = setup();
+    const reply = (externalId: string, parentExternalId: string, n: number) => ({
+      externalId, parentExternalId, authorName: `Reader ${n}`, postedAt: new Date(Date.UTC(2015, 6, 21, 13, n)), body: `Reply ${n}`,
+    });
+    // The reply arrives before its parent; its grandchild in the same batch.
+    await run(() => service.import(ARTICLE, { source: 'import:disqus', comments: [reply('disqus:2', 'disqus:1', 2), reply('disqus:3', 'disqus:2', 3)] }, admin));
+    await run(() => service.import(ARTICLE, { source: 'import:disqus', comments: [{ ...batch(1).comments[0]!, externalId: 'disqus:1' }] }, admin));
+    const byExternal = new Map(comments.docs.map((d) => [d.externalId, d]));
+    expect(byExternal.get('disqus:2')!.parentId).toBe(byExternal.get('disqus:1')!._id);
+    expect(byExternal.get('disqus:3')!.parentId).toBe(byExternal.get('disqus:2')!._id);
+    expect([...byExternal.values()].map((d) => [d.externalId, d.source, d.depth])).toEqual([
+      ['disqus:2', 'import:disqus', 1],
+      ['disqus:3', 'import:disqus', 2],
+      ['disqus:1', 'import:disqus', 0],
+    ]);
+    // A later reply to a stored comment sits one below it.
+    await run(() => service.import(ARTICLE, { comments: [reply('disqus:4', 'disqus:3', 4)] }, admin));
+    expect(comments.docs.at(-1)).toMatchObject({ parentId: byExternal.get('disqus:3')!._id, depth: 3, source: 'import' });
+  });
+
+  it('answers a dry run with what it would store, and stores nothing', async () => {
+    const { comments, service, relay } = setup();
+    await run(() => service.import(ARTICLE, batch(1), admin));
+    expect(await run(() => service.import(ARTICLE, { ...batch(1, 2, 3), dryRun: true }, admin))).toEqual({
+      articleId: ARTICLE, imported: 2, skipped: 1, commentCount: 1, dryRun: true,
+    });
+    expect(comments.docs).toHaveLength(1);
+    expect(relay.publishNowMany).toHaveBeenCalledTimes(1);
   });
 
   it('refuses to import into a hidden thread', async () => {

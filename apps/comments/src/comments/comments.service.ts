@@ -1,6 +1,5 @@
 import { Inject, Injectable, Logger } from '@nestjs/common';
-import { randomUUID } from 'node:crypto';
-import { Actor, CommentImportedPayload, createEvent, ImportCommentsInput, ListCommentsQuery } from '@app/contracts';
+import { Actor, CommentImportedPayload, createEvent, derivedId, ImportCommentsInput, ImportedCommentInput, ListCommentsQuery } from '@app/contracts';
 import { eventMeta, OutboxRelay } from '@app/kafka';
 import { ThreadsService } from '../threads/threads.service';
 import { threadHidden } from '../threads/threads.errors';
@@ -51,44 +50,57 @@ export class CommentsService {
    * is skipped, so the same batch twice changes nothing. Each stored comment carries its
    * comment.imported event; then the thread's count is recomputed by counting (see
    * ThreadsService.recount), which also repairs a count left behind by a crash between the two
-   * writes: importing the batch again fixes it.
+   * writes: importing the batch again fixes it. A comment's id is derived from (story,
+   * externalId), so a reply (parentExternalId) points at its parent whether the parent came in an
+   * earlier batch, comes in this one or in a later one. A dry run answers the same counts and
+   * stores nothing.
    */
   async import(articleId: string, input: ImportCommentsInput, actor: Actor): Promise<ImportResultView> {
     const thread = await this.threads.findExisting(articleId);
     if (thread.state === 'hidden') throw threadHidden(articleId);
-    const existing = await this.repository.existingImportKeys(
-      articleId,
-      input.comments.map((comment) => importKeyOf(comment.externalId)),
-    );
+    const source = input.source ?? 'import';
+    const parentKeys = input.comments.flatMap((comment) => (comment.parentExternalId ? [importKeyOf(comment.parentExternalId)] : []));
+    const stored = await this.repository.importedByKey(articleId, [
+      ...new Set([...input.comments.map((comment) => importKeyOf(comment.externalId)), ...parentKeys]),
+    ]);
+    const fresh = input.comments.filter((comment) => !stored.has(importKeyOf(comment.externalId)));
+    if (input.dryRun) {
+      return { articleId, imported: fresh.length, skipped: input.comments.length - fresh.length, commentCount: thread.commentCount, dryRun: true };
+    }
+    const depths = replyDepths(input.comments, stored);
     const meta = eventMeta('comments');
-    const fresh: CommentDocument[] = input.comments
-      .filter((comment) => !existing.has(importKeyOf(comment.externalId)))
-      .map((comment) => {
-        const id = randomUUID();
-        const payload: CommentImportedPayload = {
-          commentId: id,
-          articleId,
-          externalId: comment.externalId,
-          author: { name: comment.authorName },
-          body: comment.body,
-          postedAt: comment.postedAt,
-          status: 'approved',
-          source: 'import',
-        };
-        return {
-          _id: id,
-          articleId,
-          author: { name: comment.authorName },
-          body: comment.body,
-          postedAt: comment.postedAt,
-          status: 'approved',
-          source: 'import',
-          externalId: comment.externalId,
-          importKey: importKeyOf(comment.externalId),
-          outbox: [createEvent('comment.imported', articleId, payload, meta)],
-        };
-      });
-    const inserted = await this.repository.insertNew(fresh);
+    const documents: CommentDocument[] = fresh.map((comment) => {
+      // Derived, not random: a reply names its parent's id before (or without) the parent being in its batch.
+      const id = importedCommentId(articleId, comment.externalId);
+      const parentId = comment.parentExternalId
+        ? (stored.get(importKeyOf(comment.parentExternalId))?._id ?? importedCommentId(articleId, comment.parentExternalId))
+        : null;
+      const payload: CommentImportedPayload = {
+        commentId: id,
+        articleId,
+        externalId: comment.externalId,
+        author: { name: comment.authorName },
+        body: comment.body,
+        postedAt: comment.postedAt,
+        status: 'approved',
+        source,
+      };
+      return {
+        _id: id,
+        articleId,
+        author: { name: comment.authorName },
+        body: comment.body,
+        postedAt: comment.postedAt,
+        status: 'approved',
+        source,
+        externalId: comment.externalId,
+        importKey: importKeyOf(comment.externalId),
+        parentId,
+        depth: depths.get(comment.externalId) ?? 0,
+        outbox: [createEvent('comment.imported', articleId, payload, meta)],
+      };
+    });
+    const inserted = await this.repository.insertNew(documents);
     this.readModel.forget(articleId);
     // One produce request for the whole import, waited for (the relay's poller is the safety net);
     // with their versions, so that clearing them later costs no read.
@@ -100,9 +112,35 @@ export class CommentsService {
     }
     const commentCount = await this.threads.recount(articleId, () => this.repository.countApproved(articleId), 'comments_imported');
     const result = { articleId, imported: inserted.length, skipped: input.comments.length - inserted.length, commentCount };
-    this.log.log({ msg: 'imported comments', ...result, by: actor.id });
+    this.log.log({ msg: 'imported comments', ...result, source, by: actor.id });
     return result;
   }
+}
+
+/** The id of an imported comment: the same for the same (story, externalId), whichever batch carries it. */
+export const importedCommentId = (articleId: string, externalId: string) => derivedId('comment.imported', articleId.toLowerCase(), externalId);
+
+/**
+ * How deep each comment of a batch sits: one below its parent, whether the parent is stored
+ * (its depth) or in the batch; a parent that is neither (still to come) counts as top level.
+ */
+function replyDepths(comments: ImportedCommentInput[], stored: Map<string, { depth: number }>): Map<string, number> {
+  const parents = new Map(comments.map((comment) => [comment.externalId, comment.parentExternalId]));
+  const depths = new Map<string, number>();
+  const depthOf = (externalId: string, seen: Set<string>): number => {
+    const known = depths.get(externalId);
+    if (known !== undefined) return known;
+    const parent = parents.get(externalId);
+    let depth = 0;
+    if (parent && !seen.has(parent)) {
+      const storedParent = stored.get(importKeyOf(parent));
+      depth = storedParent ? storedParent.depth + 1 : parents.has(parent) ? depthOf(parent, seen.add(parent)) + 1 : 1;
+    }
+    depths.set(externalId, depth);
+    return depth;
+  };
+  for (const comment of comments) depthOf(comment.externalId, new Set([comment.externalId]));
+  return depths;
 }
 
 const encodeCursor = (comment: CommentRecord) =>

@@ -4,7 +4,10 @@ import { IsDate, IsIn, IsOptional, IsString, IsUUID, Length, ValidateNested } fr
 export const COMMENT_STATUSES = ['pending', 'held', 'approved', 'rejected', 'deleted'] as const;
 export type CommentStatus = (typeof COMMENT_STATUSES)[number];
 
-export const COMMENT_SOURCES = ['import', 'reader'] as const;
+/** Imported comments: from our own JSON (`import`) or converted from another platform's export. */
+export const IMPORT_SOURCES = ['import', 'import:disqus', 'import:wordpress'] as const;
+export type ImportSource = (typeof IMPORT_SOURCES)[number];
+export const COMMENT_SOURCES = [...IMPORT_SOURCES, 'reader'] as const;
 export type CommentSource = (typeof COMMENT_SOURCES)[number];
 
 /** Who wrote a comment: a reader's login id (absent for imported comments) and the name shown. */

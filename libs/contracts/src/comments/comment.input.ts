@@ -5,7 +5,9 @@ import {
   ArrayMinSize,
   ArrayUnique,
   IsArray,
+  IsBoolean,
   IsDate,
+  IsIn,
   IsInt,
   IsOptional,
   IsString,
@@ -16,6 +18,7 @@ import {
   ValidateNested,
 } from 'class-validator';
 import { isoDate, trim } from '../transforms';
+import { IMPORT_SOURCES, ImportSource } from './comment.events';
 
 /** A comment cannot have been posted in the future; a day of slack for clocks. */
 const LATEST_POSTED_AT = () => new Date(Date.now() + 24 * 3600 * 1000);
@@ -45,6 +48,17 @@ export class ImportedCommentInput {
   @IsString()
   @Length(1, MAX_COMMENT_BODY)
   body: string;
+
+  /**
+   * The externalId of the comment this one replies to, in the same story. It need not be in
+   * this batch nor imported yet: an imported comment's id is derived from (story, externalId),
+   * so the reply points at the id its parent has or will have.
+   */
+  @IsOptional()
+  @Transform(trim)
+  @IsString()
+  @Length(1, 200)
+  parentExternalId?: string;
 }
 
 /** POST /api/v1/articles/:id/comments/import. */
@@ -56,6 +70,16 @@ export class ImportCommentsInput {
   @ValidateNested({ each: true })
   @Type(() => ImportedCommentInput)
   comments: ImportedCommentInput[];
+
+  /** Where the comments come from: `import` (our own JSON, the default), `import:disqus`, `import:wordpress`. */
+  @IsOptional()
+  @IsIn(IMPORT_SOURCES)
+  source?: ImportSource;
+
+  /** Answer what the call would store and skip, and store nothing. */
+  @IsOptional()
+  @IsBoolean()
+  dryRun?: boolean;
 }
 
 /** GET /api/v1/articles/:id/comments: oldest first, cursor-paged. */
