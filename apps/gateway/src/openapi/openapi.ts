@@ -32,15 +32,22 @@ export function setupOpenApi(app: NestFastifyApplication): void {
 
 /**
  * A documented path called with a method it does not have is a 405 with Allow (fastify would say
- * 404, as if the path did not exist): what HTTP and generated clients expect.
+ * 404, as if the path did not exist): what HTTP and generated clients expect. The most literal
+ * documented path wins: GET /articles/import is a 405 (import answers POST), not a GET of a story
+ * whose id is "import" refused as a bad UUID.
  */
 function answerOtherMethods(app: NestFastifyApplication, operations: { path: string; methods: string[] }[]): void {
-  const matchers = operations.map(({ path, methods }) => ({ pattern: new RegExp(`^${path.replace(/\{[^}]+\}/g, '[^/]+')}/?$`), methods }));
+  const params = (path: string) => (path.match(/\{[^}]+\}|:[^/]+/g) ?? []).length;
+  const matchers = operations
+    .map(({ path, methods }) => ({ pattern: new RegExp(`^${path.replace(/\{[^}]+\}/g, '[^/]+')}/?$`), methods, params: params(path) }))
+    .sort((a, b) => a.params - b.params);
   app.getHttpAdapter().getInstance().addHook('onRequest', (request, reply, done) => {
-    // A route matched (HEAD of a GET included): nothing to do.
-    if (request.routeOptions?.url !== undefined) return done();
     const match = matchers.find((m) => m.pattern.test(request.url.split('?')[0]));
     if (!match) return done();
+    const route = request.routeOptions?.url;
+    // A route matched (HEAD of a GET included, a CORS preflight's OPTIONS): nothing to do, unless
+    // it is a template the more literal documented path stands in front of.
+    if (route !== undefined && (request.method === 'OPTIONS' || match.methods.includes(request.method) || params(route) <= match.params)) return done();
     void reply
       .code(405)
       .header('allow', match.methods.join(', '))

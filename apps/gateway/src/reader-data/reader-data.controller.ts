@@ -1,6 +1,6 @@
 import { Body, Controller, Get, HttpCode, Param, Post } from '@nestjs/common';
 import { ApiBearerAuth, ApiBody, ApiOperation, ApiResponse, ApiTags, getSchemaPath } from '@nestjs/swagger';
-import { Actor, ErasureInput } from '@app/contracts';
+import { Actor, DomainError, ErasureInput } from '@app/contracts';
 import { CurrentUser, Roles } from '../auth/auth.decorators';
 import { UserIdPipe } from '../moderation/user-id.pipe';
 import { UpstreamClient } from '../upstream/upstream.client';
@@ -39,8 +39,14 @@ export class ReaderDataController {
   @ApiOperation(ERASE)
   @ApiBody({ schema: { $ref: getSchemaPath('ErasureInput') } })
   @ApiResponse({ status: 200, description: 'what was erased: { userId, erasedAt, mode, comments, stories }' })
+  @ApiResponse({ status: 403, description: 'staff_account: a moderator\'s or editor\'s account is erased by an admin (POST /api/v1/users/{id}/erasure)' })
   @ApiResponse({ status: 409, description: 'already_erased; erasure_interrupted (a comment changed meanwhile: erase again to finish)' })
   eraseOwn(@Body() input: ErasureInput, @CurrentUser() actor: Actor) {
+    // A staff account belongs to the newsroom too (its decisions, its notes): an admin erases it,
+    // deliberately. (A moderator's one schema-valid call erased the account mid-session before.)
+    if (actor.roles.some((role) => role !== 'reader')) {
+      throw new DomainError('forbidden', 'staff_account', "a moderator's or editor's account is erased by an admin, on its owner's behalf (POST /api/v1/users/{id}/erasure)");
+    }
     return this.erase(actor.id, input, actor);
   }
 
