@@ -1,5 +1,5 @@
 import { Controller, HttpCode, Post, Query, Req } from '@nestjs/common';
-import { ApiBearerAuth, ApiBody, ApiConsumes, ApiOperation, ApiTags } from '@nestjs/swagger';
+import { ApiBearerAuth, ApiBody, ApiConsumes, ApiResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
 import { FastifyRequest } from 'fastify';
 import { Actor, DomainError, ImportFileQuery } from '@app/contracts';
 import { ImportFormat, ImportReport } from '@app/imports';
@@ -27,6 +27,7 @@ export class ImportsController {
   @Roles('admin')
   @ApiOperation({ summary: 'Import a Disqus XML export (or dry-run it): its posts become approved comments, source import:disqus', description: DESCRIPTION })
   @ApiConsumes('application/xml', 'text/xml')
+  @ApiResponse({ status: 431, description: 'the request head (the mapping in the query) is larger than 16 KB: use npm run import with a mapping file' })
   @ApiBody({ schema: { type: 'string', description: 'the Disqus export (<disqus> with <thread> and <post> elements)' } })
   disqus(@Query() query: ImportFileQuery, @Req() request: FastifyRequest, @CurrentUser() actor: Actor): Promise<ImportReport> {
     return this.importFile('disqus', query, request, actor);
@@ -37,6 +38,7 @@ export class ImportsController {
   @Roles('admin')
   @ApiOperation({ summary: 'Import a WordPress WXR export (or dry-run it): its approved comments become approved comments, source import:wordpress', description: DESCRIPTION })
   @ApiConsumes('application/xml', 'text/xml')
+  @ApiResponse({ status: 431, description: 'the request head (the mapping in the query) is larger than 16 KB: use npm run import with a mapping file' })
   @ApiBody({ schema: { type: 'string', description: 'the WXR file (RSS 2.0 with <item> and <wp:comment> elements)' } })
   wordpress(@Query() query: ImportFileQuery, @Req() request: FastifyRequest, @CurrentUser() actor: Actor): Promise<ImportReport> {
     return this.importFile('wordpress', query, request, actor);

@@ -9,9 +9,11 @@ export class ImportFileQuery {
   /**
    * Which story each thread of the export goes to, as JSON (URL-encoded):
    * {"byIdentifier":{…},"byUrl":{…},"bySlug":{…}}, each key → a story id. See docs/imports.md.
+   * At most 1,000 characters: percent-encoded, that stays inside the 16 KB a request's head may
+   * have (beyond it the server answers 431); a larger mapping goes in a file, to `npm run import`.
    */
   @IsString()
-  @Length(2, 8_000)
+  @Length(2, 1_000)
   mapping: string;
 
   /** Report what would be imported and skipped, and store nothing. */
