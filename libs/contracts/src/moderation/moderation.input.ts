@@ -26,6 +26,7 @@ class ModeratorChoice {
 
   @Transform(trim)
   @IsString()
+  @NoControlCharacters()
   @Length(1, 1000)
   reason: string;
 }
@@ -78,6 +79,7 @@ export class SanctionInput {
 
   @Transform(trim)
   @IsString()
+  @NoControlCharacters()
   @Length(1, 1000)
   reason: string;
 }
@@ -86,6 +88,7 @@ export class SanctionInput {
 export class NoteInput {
   @Transform(trim)
   @IsString()
+  @NoControlCharacters()
   @Length(1, 2000)
   text: string;
 }
@@ -94,6 +97,7 @@ export class NoteInput {
 export class ReportInput {
   @Transform(trim)
   @IsString()
+  @NoControlCharacters()
   @Length(1, 500)
   reason: string;
 }
