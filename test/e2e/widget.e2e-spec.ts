@@ -99,7 +99,9 @@ describe('the reader widget', () => {
     const page = await context.newPage();
     await page.goto(`${demo()}/?story=${id}`);
     expect(new URL(page.url()).origin).not.toBe(gateway());
-    // The story header, through the public API, as on the seed.
+    // The story header, through the public API, as on the seed (the page's script fills it in
+    // after the load event: wait for it, or a busy machine reads "Loading the story…").
+    await page.locator('h1').filter({ hasText: founding.story.title }).waitFor({ timeout: 30_000 });
     await expect(page.locator('h1').textContent()).resolves.toBe(founding.story.title);
     await expect(page.locator('#byline').textContent()).resolves.toBe('Christine Stuart');
     await expect(page.locator('#date').textContent()).resolves.toBe('Jul 21, 2015 5:30am');
