@@ -1,7 +1,7 @@
 import { TOPICS } from '@app/contracts';
 import { articleInput, eventually } from '@app/testing';
 import { api, editorToken, tokenFor } from '../support/api';
-import { readTopic } from '../support/kafka';
+import { eventsWithIds as eventsOn, TopicEvent } from '../support/kafka';
 import { withDatabase } from '../support/mongo';
 
 /**
@@ -15,7 +15,7 @@ const DAY = 86_400_000;
 const admin = () => tokenFor({ sub: 'admin-1', name: 'Ada Admin', roles: ['admin'] });
 const moderator = () => tokenFor({ sub: 'mod-1', name: 'Mona Moderator', roles: ['moderator'] });
 
-type Event = { id: string; type: string; key: string; payload: Record<string, any> };
+type Event = TopicEvent;
 
 /** This run's committed changes of these stories (the comments service's log), oldest first. */
 const changesOf = (articleIds: string[]) =>
@@ -27,18 +27,7 @@ const changesOf = (articleIds: string[]) =>
   ).then((changes) => changes.sort((a, b) => a.seq - b.seq));
 
 /** The events with these ids, as they first reached comments.events; waits for all of them. */
-async function eventsWithIds(ids: Set<string>, articleIds: Set<string>): Promise<Event[]> {
-  const distinct = (messages: { value: string | null }[]) => {
-    const seen = new Map<string, Event>();
-    for (const m of messages) {
-      const event = JSON.parse(m.value!) as Event;
-      if (ids.has(event.id) && !seen.has(event.id)) seen.set(event.id, event);
-    }
-    return [...seen.values()];
-  };
-  const messages = await readTopic(TOPICS.COMMENTS, (m) => articleIds.has(m.key ?? ''), (m) => distinct(m).length >= ids.size, 30_000);
-  return distinct(messages);
-}
+const eventsWithIds = (ids: Set<string>, articleIds: Set<string>) => eventsOn(TOPICS.COMMENTS, ids, (key) => articleIds.has(key));
 
 const comments = (prefix: string) => [
   { externalId: `${prefix}-1`, authorName: 'dano860', postedAt: '2013-03-02T10:00:00Z', body: 'I remember this meeting.' },

@@ -2,7 +2,7 @@ import { ChildProcess } from 'node:child_process';
 import { TOPICS } from '@app/contracts';
 import { articleInput, eventually } from '@app/testing';
 import { api, editorToken, tokenFor } from '../support/api';
-import { readTopic } from '../support/kafka';
+import { eventsWithIds as eventsOn, readTopic, TopicEvent } from '../support/kafka';
 import { withDatabase } from '../support/mongo';
 import { freePort, startService, stopProcess, system, tailLog, waitReady } from '../support/services';
 
@@ -17,7 +17,7 @@ const DAY = 86_400_000;
 const moderator = () => tokenFor({ sub: 'mod-1', name: 'Mona Moderator', roles: ['moderator'] });
 const admin = () => tokenFor({ sub: 'admin-1', name: 'Ada Admin', roles: ['admin'] });
 
-type Event = { id: string; type: string; key: string; payload: Record<string, any> };
+type Event = TopicEvent;
 
 async function publish(overrides: Record<string, unknown> = {}): Promise<string> {
   const response = await api('POST', '/api/v1/articles', { token: editorToken(), body: articleInput(overrides) });
@@ -64,16 +64,7 @@ async function threadEvents(id: string, atLeast: number): Promise<Event[]> {
 
 /** The events with these ids from the comments topic, in first-arrival order; waits for all of them. */
 async function eventsWithIds(ids: Set<string>, keyFilter: (key: string) => boolean): Promise<Event[]> {
-  const distinct = (messages: { value: string | null }[]) => {
-    const seen = new Map<string, Event>();
-    for (const m of messages) {
-      const event = JSON.parse(m.value!) as Event;
-      if (ids.has(event.id) && !seen.has(event.id)) seen.set(event.id, event);
-    }
-    return [...seen.values()];
-  };
-  const messages = await readTopic(TOPICS.COMMENTS, (m) => keyFilter(m.key ?? ''), (m) => distinct(m).length >= ids.size, 30_000);
-  const events = distinct(messages);
+  const events = await eventsOn(TOPICS.COMMENTS, ids, keyFilter);
   expect(events.length).toBe(ids.size);
   return events;
 }

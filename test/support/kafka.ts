@@ -84,3 +84,22 @@ export async function eventsOf(topic: string, articleId: string, atLeast = 1, ti
   const messages = await readTopic(topic, (m) => m.key === articleId, (m) => m.length >= atLeast, timeoutMs);
   return messages.map((m) => JSON.parse(m.value ?? 'null') as { id: string; type: string; payload: Record<string, unknown> });
 }
+
+/** An event as a test reads it back from a topic. */
+export type TopicEvent = { id: string; type: string; key: string; payload: Record<string, any> };
+
+/**
+ * The events with these ids from `topic` (messages whose key passes `keyFilter`), each once, in
+ * first-arrival order: a redelivered copy is the same event. Waits until all of them are there.
+ */
+export async function eventsWithIds(topic: string, ids: Set<string>, keyFilter: (key: string) => boolean, timeoutMs = 30_000): Promise<TopicEvent[]> {
+  const distinct = (messages: { value: string | null }[]) => {
+    const seen = new Map<string, TopicEvent>();
+    for (const m of messages) {
+      const event = JSON.parse(m.value!) as TopicEvent;
+      if (ids.has(event.id) && !seen.has(event.id)) seen.set(event.id, event);
+    }
+    return [...seen.values()];
+  };
+  return distinct(await readTopic(topic, (m) => keyFilter(m.key ?? ''), (m) => distinct(m).length >= ids.size, timeoutMs));
+}
