@@ -11,7 +11,7 @@
  */
 import { createReadStream, readFileSync, statSync, writeFileSync } from 'node:fs';
 import { DomainError, ErrorKind } from '@app/contracts';
-import { parseMapping } from './import.mapping';
+import { parseMappingText } from './import.mapping';
 import { ImportSink, runImport } from './import.runner';
 import { IMPORT_FORMATS, ImportFormat } from './imports.types';
 
@@ -81,7 +81,7 @@ async function main(): Promise<number> {
   const log = (line: string) => process.stderr.write(`import: ${line}\n`);
   log(`${dryRun ? 'dry run of' : 'importing'} ${file} (${(size / 1e6).toFixed(1)} MB, ${format}) into ${url}`);
   try {
-    const match = parseMapping(JSON.parse(readFileSync(mappingFile, 'utf8')));
+    const match = parseMappingText(readFileSync(mappingFile, 'utf8'));
     let last = 0;
     const report = await runImport({
       format: format as ImportFormat,

@@ -71,3 +71,14 @@ function slugOf(value: string | undefined): string | undefined {
     return undefined;
   }
 }
+
+/** A mapping as the admin writes it (JSON text: a file for the command, a query parameter for the route). */
+export function parseMappingText(text: string): (thread: SourceThread) => ThreadMatch | undefined {
+  let raw: unknown;
+  try {
+    raw = JSON.parse(text);
+  } catch {
+    throw invalidMapping('is not JSON');
+  }
+  return parseMapping(raw);
+}

@@ -8,7 +8,7 @@ import { Readable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import { Actor, DomainError, ErrorKind, ImportFileQuery } from '@app/contracts';
 import { UpstreamError } from '@app/http';
-import { ImportFormat, ImportReport, ImportSink, importTooLarge, invalidMapping, parseMapping, runImport } from '@app/imports';
+import { ImportFormat, ImportReport, ImportSink, importTooLarge, parseMappingText, runImport } from '@app/imports';
 import { GatewayConfig } from '../gateway.config';
 import { ThreadCache } from '../thread-cache/thread-cache';
 import { UpstreamClient } from '../upstream/upstream.client';
@@ -31,13 +31,7 @@ export class ImportsService {
   ) {}
 
   async importFile(format: ImportFormat, query: ImportFileQuery, body: Readable, actor: Actor): Promise<ImportReport> {
-    let raw: unknown;
-    try {
-      raw = JSON.parse(query.mapping);
-    } catch {
-      throw invalidMapping('is not JSON');
-    }
-    const match = parseMapping(raw);
+    const match = parseMappingText(query.mapping);
     const file = join(tmpdir(), `import-${randomUUID()}.xml`);
     try {
       await this.receive(body, file);
