@@ -12,6 +12,7 @@ const { Kafka, logLevel } = require('kafkajs');
 const { call, expect, token, pool, close } = require('./lib/api');
 const { deleteTopics } = require('./lib/decisions');
 const { startSystem, existingSystem, stopSystem, killSystemNow, dropDatabases } = require('./lib/system');
+const metrics = require('./lib/metrics');
 
 const sleep = (ms) => new Promise((resolve) => setTimeout(resolve, ms));
 const YEAR = 365 * 86_400_000;
@@ -109,6 +110,7 @@ async function main() {
     for (let i = 0; i < stories.length; i += opts.batch) batches.push(stories.slice(i, i + opts.batch));
     const ids = new Set();
     const marks = {};
+    const metricsBefore = await metrics.scrape(run);
     const started = Date.now();
     const since = () => ((Date.now() - started) / 1000).toFixed(1);
 
@@ -180,6 +182,12 @@ async function main() {
       if (pending.size) await sleep(1_000);
     }
     marks.allCounted = since();
+    // What the services asked of the database for the whole move, per story: where the time goes.
+    const database = metrics.difference(metricsBefore, await metrics.scrape(run), 8);
+    for (const [service, s] of Object.entries(database.services)) {
+      log(`${service}: ${s.commands} database commands (${(s.commands / ids.size).toFixed(2)} per story, ${s.seconds} s waited)`);
+      for (const o of s.top) log(`    ${o.op.padEnd(32)} ${String(o.commands).padStart(7)}  ${(o.commands / ids.size).toFixed(2)} per story  ${((o.seconds / o.commands) * 1000).toFixed(2)} ms each`);
+    }
     const result = {
       stories: ids.size,
       commentsPerStory: opts.comments,
@@ -191,6 +199,7 @@ async function main() {
         allReadArchivedWithTheirComments: Number(marks.allCounted),
       },
       targetSeconds: 120,
+      databaseCommandsPerStory: Object.fromEntries(Object.entries(database.services).map(([service, s]) => [service, Math.round((s.commands / ids.size) * 100) / 100])),
     };
     console.log(JSON.stringify(result, null, 2));
     const worst = Math.max(result.seconds.allReadArchived, result.seconds.allThreadArchivedEventsOut);

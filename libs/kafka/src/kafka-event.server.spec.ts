@@ -243,6 +243,25 @@ describe('KafkaEventServer', () => {
       expect(resolved).toEqual(['3']);
     });
 
+    it('hands a newest-of-batch handler only the highest version of each key, skipping the rest, and resolves the whole batch', async () => {
+      const seen: [string, number][] = [];
+      const newestOf = (event: { payload: { commentId: string; decisionSeq: number } }): [string, number] => [event.payload.commentId, event.payload.decisionSeq];
+      const handler = async (event: { payload: { commentId: string; decisionSeq: number } }) => void seen.push(newestOf(event));
+      server.addHandler('moderation.decided', handler, true, { newestOf });
+      pastRecovery();
+      const [a, b] = [randomUUID(), randomUUID()];
+      const at = (commentId: string, decisionSeq: number) => {
+        const event = decided('s1', commentId);
+        return { ...event, payload: { ...event.payload, decisionSeq } };
+      };
+      // a: 1, 3, 2 (the newest left first: versions decide, not offsets); b alone.
+      const events = [at(a, 1), at(b, 1), at(a, 3), at(a, 2)];
+      const { payload, resolved } = batchOf(events.map((event) => ({ key: event.key, value: JSON.stringify(event) })));
+      await onBatch(payload);
+      expect(seen.sort()).toEqual([[a, 3], [b, 1]].sort());
+      expect(resolved).toEqual(['3']);
+    });
+
     it('resolves only the prefix that is done when the consumer stops midway', async () => {
       let calls = 0;
       server.addHandler('moderation.decided', async () => {

@@ -165,6 +165,7 @@ export class KafkaEventServer extends Server implements CustomTransportStrategy 
       const parsed = parseEvent(message.value);
       return { message, index, parsed, keys: this.orderingKeysOf(message, parsed) };
     });
+    const superseded = this.supersededIn(items);
     if (items.length) await this.markLanes(batch.topic, batch.partition, items[0].message.offset, items[items.length - 1].message.offset);
     const lanes = lanesOf(items);
     const done: boolean[] = new Array(items.length).fill(false);
@@ -173,7 +174,8 @@ export class KafkaEventServer extends Server implements CustomTransportStrategy 
       for (let lane = queue.shift(); lane; lane = queue.shift()) {
         for (const item of lane) {
           if (!isRunning() || isStale()) return;
-          await this.onMessage(batch.topic, batch.partition, item.message, heartbeat, () => isRunning() && !isStale(), item.parsed);
+          if (superseded.has(item.index) && item.parsed.ok) eventsHandled.inc({ type: item.parsed.event.type, outcome: 'superseded' });
+          else await this.onMessage(batch.topic, batch.partition, item.message, heartbeat, () => isRunning() && !isStale(), item.parsed);
           done[item.index] = true;
           await heartbeat();
         }
@@ -187,6 +189,33 @@ export class KafkaEventServer extends Server implements CustomTransportStrategy 
     if (through > 0) resolveOffset(items[through - 1].message.offset);
     const failed = settled.find((result): result is PromiseRejectedResult => result.status === 'rejected');
     if (failed) throw failed.reason;
+  }
+
+  /**
+   * The batch's events that a newer one of the same key, for the same handler, makes pointless
+   * (OnEventNewest): for each key only the highest version is kept (the last of equal ones).
+   * Versions, not offsets: two quick changes may leave their events out of order.
+   */
+  private supersededIn(items: { index: number; parsed: ReturnType<typeof parseEvent> }[]): Set<number> {
+    const newest = new Map<unknown, Map<string, { version: number; index: number }>>();
+    const superseded = new Set<number>();
+    for (const item of items) {
+      if (!item.parsed.ok) continue;
+      const newestOf = (this.getHandlerByPattern(item.parsed.event.type)?.extras as OnEventExtras | undefined)?.newestOf;
+      if (!newestOf) continue;
+      const [key, version] = newestOf(item.parsed.event);
+      // By the function: a handler of several types is registered once per type.
+      const byKey = newest.get(newestOf) ?? new Map<string, { version: number; index: number }>();
+      newest.set(newestOf, byKey);
+      const best = byKey.get(key);
+      if (best && best.version > version) {
+        superseded.add(item.index);
+        continue;
+      }
+      if (best) superseded.add(best.index);
+      byKey.set(key, { version, index: item.index });
+    }
+    return superseded;
   }
 
   /**

@@ -9,6 +9,8 @@ export interface OnEventExtras {
    * per comment and per author (several keys: an event waits for every earlier event sharing any).
    */
   orderBy?: (event: EventEnvelope<any>) => string | string[]; // eslint-disable-line @typescript-eslint/no-explicit-any -- any event of its types
+  /** Snapshot events: their key and version; of one key's events in a fetched batch only the newest version is handled (see OnEventNewest). */
+  newestOf?: (event: EventEnvelope<any>) => [key: string, version: number]; // eslint-disable-line @typescript-eslint/no-explicit-any -- any event of its types
 }
 
 /**
@@ -25,3 +27,15 @@ export const OnEvent = (...types: [EventType, ...EventType[]]) => EventPattern(t
  */
 export const OnEventInOrderOf = <P>(orderBy: (event: EventEnvelope<P>) => string | string[], ...types: [EventType, ...EventType[]]) =>
   EventPattern(types, { orderBy } as OnEventExtras);
+
+/**
+ * `@OnEventNewest((event) => [event.payload.articleId, event.payload.seq], 'thread.opened', …)`:
+ * for a handler of snapshot events (each carries the whole state after its change, and the
+ * newest version wins, so applying an older one after it changes nothing): of the events with
+ * one key in a fetched batch, only the one with the highest version is handled; the others are
+ * skipped, counted as `superseded`. An old story moved in announces opened, closed and archived
+ * together: one write instead of three. Only for handlers whose outcome depends on the newest
+ * state alone.
+ */
+export const OnEventNewest = <P>(newestOf: (event: EventEnvelope<P>) => [key: string, version: number], ...types: [EventType, ...EventType[]]) =>
+  EventPattern(types, { newestOf } as OnEventExtras);

@@ -1,7 +1,7 @@
 import { Controller } from '@nestjs/common';
 import { Payload } from '@nestjs/microservices';
 import { EventOf } from '@app/contracts';
-import { OnEvent } from '@app/kafka';
+import { OnEventNewest } from '@app/kafka';
 import { ArticlesService } from './articles.service';
 
 type ThreadEvent = EventOf<
@@ -13,8 +13,12 @@ type ThreadEvent = EventOf<
 export class ArticlesConsumer {
   constructor(private readonly articles: ArticlesService) {}
 
-  /** Every thread.* event carries the thread's state and count after the change; applied when its seq is newer. */
-  @OnEvent(
+  /**
+   * Every thread.* event carries the thread's state and count after the change; applied when its
+   * seq is newer, so of a story's events in one fetched batch only the newest is applied.
+   */
+  @OnEventNewest(
+    (event: { payload: { articleId: string; seq: number } }) => [event.payload.articleId, event.payload.seq],
     'thread.opened',
     'thread.closed',
     'thread.reopened',

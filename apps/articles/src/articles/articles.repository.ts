@@ -17,6 +17,9 @@ export interface ArticleListQuery {
   limit: number;
 }
 
+/** Seqs a thread's projection is inserted for before an update is tried: opened, closed, archived. */
+const FIRST_SEQS = 3;
+
 /** All I/O on the articles collection. */
 @Injectable()
 export class ArticlesRepository {
@@ -140,12 +143,14 @@ export class ArticlesRepository {
    */
   async applyThreadState(id: string, thread: { state: ThreadState; seq: number; commentCount?: number }): Promise<void> {
     const set = { state: thread.state, seq: thread.seq, ...(thread.commentCount !== undefined ? { commentCount: thread.commentCount } : {}) };
-    // A thread's first event (seq 1) finds no projection, unless it was delivered before: an
-    // insert first, refused as a duplicate when one is stored (its seq is 1 or newer: nothing to do).
-    if (thread.seq === 1) {
+    // A thread's first events find no projection, unless delivered before: an insert first
+    // (batched), and when refused as a duplicate the conditional update below. A story moved in
+    // past its deadlines opens, closes and archives at once (seq 1 to 3), and its consumer applies
+    // only the newest of them (OnEventNewest), so its first event seen may be seq 3.
+    if (thread.seq <= FIRST_SEQS) {
       const now = new Date();
-      await this.firstThreadStates.insert({ _id: id, commentCount: 0, ...set, createdAt: now, updatedAt: now });
-      return;
+      if (await this.firstThreadStates.insert({ _id: id, commentCount: 0, ...set, createdAt: now, updatedAt: now })) return;
+      if (thread.seq === 1) return;
     }
     const updated = await this.threads.updateOne({ _id: id, seq: { $lt: thread.seq } }, { $set: set });
     if (updated.matchedCount) return;

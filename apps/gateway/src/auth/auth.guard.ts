@@ -1,8 +1,8 @@
 import { CanActivate, ExecutionContext, Injectable } from '@nestjs/common';
 import { Reflector } from '@nestjs/core';
-import { JwtService } from '@nestjs/jwt';
+import jwt from 'jsonwebtoken';
 import { Actor, DomainError, ROLES, Role } from '@app/contracts';
-import { hasRole } from '@app/http';
+import { hasRole, secretKeyOf } from '@app/http';
 import { GatewayConfig } from '../gateway.config';
 import { ErasedReaders } from '../reader-data/erased-readers';
 import { PUBLIC_ROUTE, REQUIRED_ROLES } from './auth.decorators';
@@ -26,7 +26,6 @@ const unauthenticated = (message: string) => new DomainError('unauthenticated', 
 @Injectable()
 export class AuthGuard implements CanActivate {
   constructor(
-    private readonly jwt: JwtService,
     private readonly reflector: Reflector,
     private readonly config: GatewayConfig,
     private readonly erased: ErasedReaders,
@@ -55,11 +54,12 @@ export class AuthGuard implements CanActivate {
     if (scheme?.toLowerCase() !== 'bearer' || !token) throw unauthenticated('authorization must be "Bearer <token>"');
     let claims: Claims;
     try {
-      claims = await this.jwt.verifyAsync<Claims & object>(token, {
+      // jsonwebtoken with the secret as a KeyObject made once (secretKeyOf: a string costs a failed PEM parse per call).
+      claims = jwt.verify(token, secretKeyOf(this.config.JWT_SECRET), {
         algorithms: ['HS256'],
         ...(this.config.JWT_ISSUER ? { issuer: this.config.JWT_ISSUER } : {}),
         ...(this.config.JWT_AUDIENCE ? { audience: this.config.JWT_AUDIENCE } : {}),
-      });
+      }) as Claims;
     } catch (error) {
       const expired = (error as Error).name === 'TokenExpiredError';
       throw unauthenticated(expired ? 'the token has expired' : 'the token is not valid');

@@ -1,13 +1,22 @@
 import { Injectable } from '@nestjs/common';
 import { InjectModel } from '@nestjs/mongoose';
 import { Model } from 'mongoose';
-import { isDuplicateKeyError } from '@app/persistence';
+import { InsertBatcher, isDuplicateKeyError } from '@app/persistence';
 import { STORY_MODEL, StoryDocument } from './story.schema';
 
 /** All I/O on the stories collection. */
 @Injectable()
 export class StoriesRepository {
-  constructor(@InjectModel(STORY_MODEL) private readonly model: Model<StoryDocument>) {}
+  /**
+   * A story's first revision is almost always new here: inserted first, and stories published
+   * together (an archive moved in) share one insert (batched inserts cost a sixteenth of single
+   * ones on FerretDB; the update that used to come first never matched for them).
+   */
+  private readonly firstRevisions: InsertBatcher<StoryDocument>;
+
+  constructor(@InjectModel(STORY_MODEL) private readonly model: Model<StoryDocument>) {
+    this.firstRevisions = new InsertBatcher((docs) => this.model.collection.insertMany(docs as never[], { ordered: false }), { lingerMs: 2, maxBatch: 200 });
+  }
 
   /**
    * Stores the story's state as of `revision`, unless a newer revision is stored already. An
@@ -16,6 +25,7 @@ export class StoriesRepository {
    */
   async saveRevision(story: StoryDocument): Promise<void> {
     const { _id, ...fields } = story;
+    if (story.revision === 1 && (await this.firstRevisions.insert({ ...story, createdAt: new Date(), updatedAt: new Date() } as StoryDocument))) return;
     const updated = await this.model.updateOne({ _id, revision: { $lt: story.revision } }, { $set: fields });
     if (updated.matchedCount) return;
     try {
