@@ -163,7 +163,9 @@ export class KafkaEventServer extends Server implements CustomTransportStrategy 
     }
     const items = batch.messages.slice(start).map((message, index) => {
       const parsed = parseEvent(message.value);
-      return { message, index, parsed, keys: this.orderingKeysOf(message, parsed) };
+      // The handler's extras, looked up once per message for both the lanes and the superseding.
+      const extras = parsed.ok ? (this.getHandlerByPattern(parsed.event.type)?.extras as OnEventExtras | undefined) : undefined;
+      return { message, index, parsed, extras, keys: this.orderingKeysOf(message, parsed, extras) };
     });
     const superseded = this.supersededIn(items);
     if (items.length) await this.markLanes(batch.topic, batch.partition, items[0].message.offset, items[items.length - 1].message.offset);
@@ -196,12 +198,12 @@ export class KafkaEventServer extends Server implements CustomTransportStrategy 
    * (OnEventNewest): for each key only the highest version is kept (the last of equal ones).
    * Versions, not offsets: two quick changes may leave their events out of order.
    */
-  private supersededIn(items: { index: number; parsed: ReturnType<typeof parseEvent> }[]): Set<number> {
+  private supersededIn(items: { index: number; parsed: ReturnType<typeof parseEvent>; extras?: OnEventExtras }[]): Set<number> {
     const newest = new Map<unknown, Map<string, { version: number; index: number }>>();
     const superseded = new Set<number>();
     for (const item of items) {
       if (!item.parsed.ok) continue;
-      const newestOf = (this.getHandlerByPattern(item.parsed.event.type)?.extras as OnEventExtras | undefined)?.newestOf;
+      const newestOf = item.extras?.newestOf;
       if (!newestOf) continue;
       const [key, version] = newestOf(item.parsed.event);
       // By the function: a handler of several types is registered once per type.
@@ -271,10 +273,10 @@ export class KafkaEventServer extends Server implements CustomTransportStrategy 
   }
 
   /** What an event must stay in order with: the story (message key), or finer keys its handler names. */
-  private orderingKeysOf(message: KafkaMessage, parsed: ReturnType<typeof parseEvent>): string[] {
+  private orderingKeysOf(message: KafkaMessage, parsed: ReturnType<typeof parseEvent>, extras: OnEventExtras | undefined): string[] {
     const key = message.key?.toString() ?? '';
     if (!parsed.ok) return [key];
-    const orderBy = (this.getHandlerByPattern(parsed.event.type)?.extras as OnEventExtras | undefined)?.orderBy;
+    const orderBy = extras?.orderBy;
     return orderBy ? [orderBy(parsed.event)].flat().map((k) => `${key}/${k}`) : [key];
   }
 
