@@ -3,7 +3,7 @@ import { Kafka, logLevel } from 'kafkajs';
 import { createEvent, CommentSubmittedPayload, TOPICS } from '@app/contracts';
 import { articleInput, eventually } from '@app/testing';
 import { api, editorToken, tokenFor } from '../support/api';
-import { eventsOf, produce, readTopic } from '../support/kafka';
+import { eventsOf, eventsWithIds, produce, readTopic, TopicEvent } from '../support/kafka';
 import { withDatabase } from '../support/mongo';
 import { system, topicPrefixOf } from '../support/services';
 
@@ -16,7 +16,7 @@ import { system, topicPrefixOf } from '../support/services';
  * new-commenter threshold 0 (that rule is covered by the unit specs).
  */
 
-type Event = { id: string; type: string; key: string; payload: Record<string, any> };
+type Event = TopicEvent;
 
 const moderator = (n = 1) => tokenFor({ sub: `mod-${n}`, name: `Moderator ${n}`, roles: ['moderator'] });
 const readerToken = (sub: string) => tokenFor({ sub, name: `Reader ${sub}`, roles: ['reader'] });
@@ -56,16 +56,8 @@ const committed = (caseIds: string[]) =>
   );
 
 /** The events with these ids on moderation.events under this key, each once, in order of arrival; waits for all. */
-async function eventsWithIds(ids: Set<string>, key: string): Promise<Event[]> {
-  const distinct = (messages: { value: string | null }[]) => {
-    const byId = new Map<string, Event>();
-    for (const m of messages) {
-      const event = JSON.parse(m.value!) as Event;
-      if (ids.has(event.id) && !byId.has(event.id)) byId.set(event.id, event);
-    }
-    return [...byId.values()];
-  };
-  const events = distinct(await readTopic(TOPICS.MODERATION, (m) => m.key === key, (matched) => distinct(matched).length >= ids.size, 30_000));
+async function moderationEventsWithIds(ids: Set<string>, key: string): Promise<Event[]> {
+  const events = await eventsWithIds(TOPICS.MODERATION, ids, (messageKey) => messageKey === key);
   expect(events).toHaveLength(ids.size);
   return events;
 }
@@ -87,7 +79,7 @@ async function eventsAbout(articleId: string, comments: Submission[], decided = 
     },
     { timeoutMs: 30_000 },
   );
-  return eventsWithIds(new Set(entries.flatMap((e) => e.eventIds ?? [])), articleId);
+  return moderationEventsWithIds(new Set(entries.flatMap((e) => e.eventIds ?? [])), articleId);
 }
 
 /** This run's moderation.decided events for these comments, by comment, in order. */
@@ -550,7 +542,7 @@ describe('moderation', () => {
       expect(await withDatabase('moderation', (db) => db.collection('sanctions').countDocuments({ userId: victim }))).toBe(0);
       // The one event about the held comment is its automatic decision; nothing about the would-be sanctioned reader.
       const [entry] = await committed([held.payload.commentId]);
-      expect((await eventsWithIds(new Set(entry!.eventIds), story.id)).map((e) => e.type)).toEqual(['moderation.decided']);
+      expect((await moderationEventsWithIds(new Set(entry!.eventIds), story.id)).map((e) => e.type)).toEqual(['moderation.decided']);
       expect(await readTopic(TOPICS.MODERATION, (m) => m.key === victim, () => false, 3_000)).toEqual([]);
     });
   });
