@@ -24,6 +24,8 @@ export interface OutboxStore {
   unpublished?(events: EventEnvelope<unknown>[]): EventEnvelope<unknown>[];
   /** A writer handed these documents over just now (a newer version of each is on its way). */
   handedOver?(pendings: PendingOutbox[]): void;
+  /** Publishing what was handed over failed: those are the poller's now. */
+  handoverFailed?(pendings: PendingOutbox[]): void;
 }
 
 export interface OutboxRelayOptions {
@@ -89,9 +91,10 @@ export class OutboxRelay implements OnApplicationBootstrap, BeforeApplicationShu
     const batch = this.soon;
     this.soon = [];
     if (!batch.length) return;
-    const work = this.publish(batch).catch((error) =>
-      this.log.warn({ msg: 'publish failed; the poller will retry', outbox: this.name, documents: batch.length, error: (error as Error).message }),
-    );
+    const work = this.publish(batch).catch((error) => {
+      this.store.handoverFailed?.(batch);
+      this.log.warn({ msg: 'publish failed; the poller will retry', outbox: this.name, documents: batch.length, error: (error as Error).message });
+    });
     this.inFlight.add(work);
     void work.finally(() => this.inFlight.delete(work));
   }
@@ -118,6 +121,7 @@ export class OutboxRelay implements OnApplicationBootstrap, BeforeApplicationShu
     const tracked = this.publish(batch, () => acked(true)).then(
       () => acked(true),
       (error) => {
+        this.store.handoverFailed?.(batch);
         this.log.warn({ msg: 'publish failed; the poller will retry', outbox: this.name, error: (error as Error).message });
         acked(false);
       },
