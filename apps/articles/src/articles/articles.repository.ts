@@ -55,16 +55,19 @@ export class ArticlesRepository {
   }
 
   /**
-   * Stores new stories in one insertMany; the ones whose slug is taken (by an earlier import, or
-   * a concurrent one) are left out of the answer. Each carries its outbox, as `insert` does.
+   * Stores new stories in one insertMany, without their events: the importer publishes those
+   * itself and, only when the broker does not acknowledge, hands them to the outbox
+   * (leaveToOutbox). Clearing 250 outboxes again cost a bulk of 250 updates per batch, and on
+   * FerretDB updates do not batch. Answers the stories stored, events included; the ones whose
+   * slug is taken are left out.
    */
   async insertMany(articles: Omit<ArticleDocument, 'createdAt' | 'updatedAt' | 'outboxAt'>[]): Promise<ArticleDocument[]> {
     if (!articles.length) return [];
     const now = new Date();
-    const stored = articles.map((article) => ({ ...article, ...pendingOutbox(now), createdAt: now, updatedAt: now }) as ArticleDocument);
+    const stored = articles.map((article) => ({ ...article, createdAt: now, updatedAt: now }) as ArticleDocument);
     try {
       // The driver's insertMany: one round trip; with ordered: false every story is tried.
-      await this.model.collection.insertMany(stored as never[], { ordered: false });
+      await this.model.collection.insertMany(stored.map((article) => ({ ...article, outbox: [] })) as never[], { ordered: false });
       return stored;
     } catch (error) {
       const writeErrors = (error as { writeErrors?: { index: number; code?: number }[] | { index: number; code?: number } }).writeErrors;
@@ -75,14 +78,37 @@ export class ArticlesRepository {
     }
   }
 
+  /** Events the broker did not acknowledge in time go into their stories' outboxes, for the relay's poller. */
+  async leaveToOutbox(articles: Pick<ArticleDocument, '_id' | 'outbox'>[]): Promise<void> {
+    await Promise.all(
+      articles.map(({ _id, outbox }) =>
+        this.writes.run(_id, () => this.model.updateOne({ _id, outboxPending: { $ne: true } }, appendToOutbox({ $set: {} }, outbox))),
+      ),
+    );
+  }
+
   /**
-   * The stories among `slugs` that exist, by slug (ids only). One query for a whole import batch:
-   * on FerretDB `$in` reads the collection once, which beats one query per slug.
+   * The stories among `slugs` that exist, by slug (ids only): one query per slug, by the unique
+   * index (FerretDB evaluates `slug: { $in }` by reading the whole collection, and an archive
+   * moved in holds tens of thousands). Asked only for slugs an insert found taken.
    */
   async idsBySlug(slugs: string[]): Promise<Map<string, string>> {
-    if (!slugs.length) return new Map();
-    const docs = await this.model.find({ slug: { $in: slugs } }, { _id: 1, slug: 1 }).lean<Pick<ArticleDocument, '_id' | 'slug'>[]>();
-    return new Map(docs.map((doc) => [doc.slug, doc._id]));
+    const docs = await Promise.all(
+      [...new Set(slugs)].map((slug) => this.model.findOne({ slug }, { _id: 1, slug: 1 }).lean<Pick<ArticleDocument, '_id' | 'slug'>>()),
+    );
+    return new Map(docs.flatMap((doc) => (doc ? [[doc.slug, doc._id] as const] : [])));
+  }
+
+  /**
+   * Of these stories, the ones still at their first revision, published, whose thread nobody has
+   * heard of: an import stored them, and their announcement may have been lost (the process died
+   * before the broker acknowledged). Read only for stories an import found existing.
+   */
+  async unannounced(ids: string[]): Promise<ArticleDocument[]> {
+    const found = await Promise.all(
+      ids.map(async (id) => ((await this.threads.exists({ _id: id })) ? null : this.model.findById(id, { outbox: 0 }).lean<ArticleDocument>())),
+    );
+    return found.filter((doc): doc is ArticleDocument => doc !== null && doc.revision === 1 && doc.status === 'published');
   }
 
   async findById(id: string): Promise<ArticleDocument | null> {

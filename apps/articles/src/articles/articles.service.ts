@@ -1,4 +1,4 @@
-import { Inject, Injectable } from '@nestjs/common';
+import { Inject, Injectable, Logger } from '@nestjs/common';
 import { randomUUID } from 'node:crypto';
 import {
   Actor,
@@ -7,12 +7,13 @@ import {
   CommentPolicyInput,
   createEvent,
   DomainError,
+  EventEnvelope,
   ImportArticlesInput,
   PublishArticleInput,
   ThreadState,
   UpdateArticleInput,
 } from '@app/contracts';
-import { eventMeta, OutboxRelay } from '@app/kafka';
+import { EventPublisher, eventMeta, OutboxRelay } from '@app/kafka';
 import { ArticlesConfig } from '../articles.config';
 import { ArticleDocument } from './article.schema';
 import { ArticleView, toArticleView } from './article.view';
@@ -20,6 +21,9 @@ import { archiveBeforeClose, articleNotFound, concurrentUpdate, emptyUpdate, slu
 import { ArticlesRepository, SlugTakenError } from './articles.repository';
 
 export const ARTICLES_OUTBOX = Symbol('ARTICLES_OUTBOX');
+
+/** How long an import waits for the broker to take its events before handing them to the outbox. */
+const IMPORT_PUBLISH_TIMEOUT_MS = 10_000;
 
 export interface ArticlePage {
   items: ArticleView[];
@@ -36,10 +40,13 @@ export interface ArticleImportView {
 /** Story publishing: every change is saved together with the event that announces it. */
 @Injectable()
 export class ArticlesService {
+  private readonly log = new Logger(ArticlesService.name);
+
   constructor(
     private readonly repository: ArticlesRepository,
     private readonly config: ArticlesConfig,
     @Inject(ARTICLES_OUTBOX) private readonly outbox: OutboxRelay,
+    private readonly publisher: EventPublisher,
   ) {}
 
   async publish(input: PublishArticleInput, actor: Actor): Promise<ArticleView> {
@@ -80,45 +87,52 @@ export class ArticlesService {
    * threads then open already past their deadlines and take their final state at once, see
    * docs/lifecycle.md). Idempotent by slug: a story whose slug is taken is reported `existing`
    * and left as it is. Every policy is checked before anything is stored, so a bad one refuses
-   * the whole batch; the new stories are stored in one insert, each with its article.published.
+   * the whole batch. The new stories are stored in one insert, and their article.published
+   * events sent in one request and waited for, as readers' posts are: into the outbox only when
+   * the broker does not acknowledge. Anything but a 200 means "send the batch again"; a story it
+   * finds stored whose thread was never heard of is announced again then (see unannounced).
    */
   async import(input: ImportArticlesInput, actor: Actor): Promise<ArticleImportView> {
     const prepared = input.stories.map((story) => ({ story, commentPolicy: this.resolvePolicy(story.commentPolicy) }));
-    const existing = await this.repository.idsBySlug(input.stories.map((story) => story.slug));
     const meta = eventMeta('articles');
-    const fresh = prepared
-      .filter(({ story }) => !existing.has(story.slug))
-      .map(({ story, commentPolicy }) => {
-        const id = randomUUID();
-        const fields = {
-          slug: story.slug,
-          title: story.title,
-          byline: story.byline,
-          categories: story.categories,
-          tags: story.tags,
-          photoCredits: story.photoCredits,
-          publishedAt: story.publishedAt,
-          commentPolicy,
-        };
-        return {
-          _id: id,
-          ...fields,
-          body: story.body,
-          status: 'published' as const,
-          revision: 1,
-          createdBy: actor,
-          updatedBy: actor,
-          outbox: [createEvent('article.published', id, snapshot(id, 1, fields), meta)],
-        };
-      });
-    const inserted = await this.repository.insertMany(fresh);
-    for (const doc of inserted) this.outbox.publishSoon({ id: doc._id, events: doc.outbox, version: doc.updatedAt });
-    // Lost to a concurrent import of the same slug: that story exists now.
-    const raced = fresh.length === inserted.length ? new Map<string, string>() : await this.repository.idsBySlug(
-      fresh.filter((doc) => !inserted.some((stored) => stored._id === doc._id)).map((doc) => doc.slug),
-    );
-    const ids = new Map([...existing, ...raced, ...inserted.map((doc) => [doc.slug, doc._id] as const)]);
+    const candidates = prepared.map(({ story, commentPolicy }) => {
+      const id = randomUUID();
+      const fields = {
+        slug: story.slug,
+        title: story.title,
+        byline: story.byline,
+        categories: story.categories,
+        tags: story.tags,
+        photoCredits: story.photoCredits,
+        publishedAt: story.publishedAt,
+        commentPolicy,
+      };
+      return {
+        _id: id,
+        ...fields,
+        body: story.body,
+        status: 'published' as const,
+        revision: 1,
+        createdBy: actor,
+        updatedBy: actor,
+        outbox: [createEvent('article.published', id, snapshot(id, 1, fields), meta)],
+      };
+    });
+    const inserted = await this.repository.insertMany(candidates);
     const importedSlugs = new Set(inserted.map((doc) => doc.slug));
+    // Taken by an earlier import, a concurrent one, or the same slug twice in this batch.
+    const existing = await this.repository.idsBySlug(candidates.filter((doc) => !importedSlugs.has(doc.slug)).map((doc) => doc.slug));
+    const again = await this.repository.unannounced([...existing.values()]);
+    const events = [
+      ...inserted.flatMap((doc) => doc.outbox),
+      ...again.map((doc) => createEvent('article.published', doc._id, snapshot(doc._id, 1, pickSnapshotFields(doc)), meta)),
+    ];
+    if (!(await this.published(events))) {
+      this.log.warn({ msg: 'stories stored, publication left to the outbox poller', stories: inserted.length });
+      // If this fails too the import fails, and sending the batch again announces them.
+      await this.repository.leaveToOutbox(inserted);
+    }
+    const ids = new Map([...existing, ...inserted.map((doc) => [doc.slug, doc._id] as const)]);
     return {
       imported: inserted.length,
       skipped: input.stories.length - inserted.length,
@@ -128,6 +142,25 @@ export class ArticlesService {
         result: importedSlugs.has(story.slug) ? 'imported' : 'existing',
       })),
     };
+  }
+
+  /** Sends events in one request and waits for the acknowledgement, at most IMPORT_PUBLISH_TIMEOUT_MS. */
+  private async published(events: EventEnvelope<unknown>[]): Promise<boolean> {
+    if (!events.length) return true;
+    let timer: NodeJS.Timeout | undefined;
+    const timeout = new Promise<boolean>((resolve) => (timer = setTimeout(() => resolve(false), IMPORT_PUBLISH_TIMEOUT_MS)));
+    const sent = this.publisher.publishTogether(events).then(
+      () => true,
+      (error) => {
+        this.log.warn({ msg: 'publishing imported stories failed', error: (error as Error).message });
+        return false;
+      },
+    );
+    try {
+      return await Promise.race([sent, timeout]);
+    } finally {
+      clearTimeout(timer);
+    }
   }
 
   async update(id: string, input: UpdateArticleInput, actor: Actor): Promise<ArticleView> {
