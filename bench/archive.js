@@ -150,21 +150,32 @@ async function main() {
     }).then(() => (marks.commentsImported = since()));
 
     // 3. Every story as a reader gets it (GET /api/v1/articles/:id, its comments.state): archived is
-    // final, so each story is confirmed once; a story is asked about once its thread.archived is out
-    // (the articles side follows the same events), the rest again each second until all are confirmed.
+    // final, so each story is confirmed once. A story is first asked about 1 s after its
+    // thread.archived is out (the articles side follows the same events), then again after 2 s,
+    // then every 4 s: the reads are the reader's side of the move, and asking every story each
+    // second loaded the database the move itself needs. The mark can only come late, never early.
     const deadline = started + opts.timeoutMs;
     const confirmed = new Set();
+    const misses = new Map();
+    const askAt = new Map();
     const readStory = async (id) => (await expect([200], base, 'GET', `/api/v1/articles/${id}`)).body;
+    const backoff = (id) => {
+      const n = (misses.get(id) ?? 0) + 1;
+      misses.set(id, n);
+      askAt.set(id, Date.now() + Math.min(4_000, 1_000 * 2 ** (n - 1)));
+    };
     while (confirmed.size < ids.size) {
       if (Date.now() > deadline) throw new Error(`not done after ${opts.timeoutMs / 1000} s: ${confirmed.size} read archived`);
-      const ask = [...watch.archived].filter((id) => !confirmed.has(id));
+      for (const id of watch.archived) if (!askAt.has(id)) askAt.set(id, Date.now() + 1_000);
+      const ask = [...askAt].filter(([id, at]) => at <= Date.now() && !confirmed.has(id)).map(([id]) => id);
       await pool(ask, 32, async (id) => {
         if ((await readStory(id)).comments.state === 'archived') confirmed.add(id);
+        else backoff(id);
       });
       if (watch.archived.size === ids.size && !marks.eventsOut) marks.eventsOut = since();
       if (confirmed.size < ids.size) {
         log(`${since()} s: ${watch.archived.size} thread.archived events out, ${confirmed.size} read archived`);
-        await sleep(1_000);
+        await sleep(500);
       }
     }
     marks.allArchived = since();
@@ -173,13 +184,17 @@ async function main() {
     // 4. And with their comments: every story once more, again until each shows its count.
     await commentsDone;
     const pending = new Set(ids);
+    misses.clear();
+    askAt.clear();
     while (pending.size) {
       if (Date.now() > deadline) throw new Error(`not done after ${opts.timeoutMs / 1000} s: ${pending.size} without their comments`);
-      await pool([...pending], 32, async (id) => {
+      const ask = [...pending].filter((id) => (askAt.get(id) ?? 0) <= Date.now());
+      await pool(ask, 32, async (id) => {
         const read = await readStory(id);
         if (read.comments.state === 'archived' && read.comments.count === opts.comments) pending.delete(id);
+        else backoff(id);
       });
-      if (pending.size) await sleep(1_000);
+      if (pending.size) await sleep(500);
     }
     marks.allCounted = since();
     // What the services asked of the database for the whole move, per story: where the time goes.
