@@ -1,4 +1,4 @@
-import { Injectable, OnApplicationShutdown, OnModuleInit } from '@nestjs/common';
+import { Injectable, Logger, OnApplicationShutdown, OnModuleInit } from '@nestjs/common';
 import { CompressionTypes, IHeaders, Message, Partitioners, Producer } from 'kafkajs';
 import { ServiceConfig } from '@app/config';
 import { EventEnvelope, isEventType, topicOf } from '@app/contracts';
@@ -12,6 +12,7 @@ import { TopicAdmin } from './topic-admin';
  */
 @Injectable()
 export class EventPublisher implements OnModuleInit, OnApplicationShutdown {
+  private readonly log = new Logger(EventPublisher.name);
   private readonly producer: Producer;
 
   constructor(
@@ -66,6 +67,29 @@ export class EventPublisher implements OnModuleInit, OnApplicationShutdown {
     const batch = this.gathered;
     batch.events.push(...events);
     return new Promise<void>((resolve, reject) => batch.waiting.push({ resolve, reject }));
+  }
+
+  /**
+   * publishTogether, waited for at most `timeoutMs`: true when acknowledged, false when the send
+   * failed or took longer (it may still land). For writers that store first and put the events
+   * into an outbox only when the broker does not take them in time.
+   */
+  async publishWithin(events: readonly EventEnvelope<unknown>[], timeoutMs: number): Promise<boolean> {
+    if (!events.length) return true;
+    let timer: NodeJS.Timeout | undefined;
+    const timeout = new Promise<boolean>((resolve) => (timer = setTimeout(() => resolve(false), timeoutMs)));
+    const sent = this.publishTogether(events).then(
+      () => true,
+      (error) => {
+        this.log.warn({ msg: 'publishing failed; the writer falls back to its outbox', events: events.length, error: (error as Error).message });
+        return false;
+      },
+    );
+    try {
+      return await Promise.race([sent, timeout]);
+    } finally {
+      clearTimeout(timer);
+    }
   }
 
   async publish(events: readonly EventEnvelope<unknown>[]): Promise<void> {

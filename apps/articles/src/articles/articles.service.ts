@@ -7,7 +7,6 @@ import {
   CommentPolicyInput,
   createEvent,
   DomainError,
-  EventEnvelope,
   ImportArticlesInput,
   PublishArticleInput,
   ThreadState,
@@ -127,7 +126,7 @@ export class ArticlesService {
       ...inserted.flatMap((doc) => doc.outbox),
       ...again.map((doc) => createEvent('article.published', doc._id, snapshot(doc._id, 1, pickSnapshotFields(doc)), meta)),
     ];
-    if (!(await this.published(events))) {
+    if (!(await this.publisher.publishWithin(events, IMPORT_PUBLISH_TIMEOUT_MS))) {
       this.log.warn({ msg: 'stories stored, publication left to the outbox poller', stories: inserted.length });
       // If this fails too the import fails, and sending the batch again announces them.
       await this.repository.leaveToOutbox(inserted);
@@ -142,25 +141,6 @@ export class ArticlesService {
         result: importedSlugs.has(story.slug) ? 'imported' : 'existing',
       })),
     };
-  }
-
-  /** Sends events in one request and waits for the acknowledgement, at most IMPORT_PUBLISH_TIMEOUT_MS. */
-  private async published(events: EventEnvelope<unknown>[]): Promise<boolean> {
-    if (!events.length) return true;
-    let timer: NodeJS.Timeout | undefined;
-    const timeout = new Promise<boolean>((resolve) => (timer = setTimeout(() => resolve(false), IMPORT_PUBLISH_TIMEOUT_MS)));
-    const sent = this.publisher.publishTogether(events).then(
-      () => true,
-      (error) => {
-        this.log.warn({ msg: 'publishing imported stories failed', error: (error as Error).message });
-        return false;
-      },
-    );
-    try {
-      return await Promise.race([sent, timeout]);
-    } finally {
-      clearTimeout(timer);
-    }
   }
 
   async update(id: string, input: UpdateArticleInput, actor: Actor): Promise<ArticleView> {

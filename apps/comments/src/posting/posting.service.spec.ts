@@ -69,7 +69,10 @@ function setup() {
   const readModel = { applied: () => undefined };
   const outbox = { publishSoon: () => undefined, publishNowMany: async () => true };
   const sent: { id: string; type: string; payload: Record<string, unknown> }[] = [];
-  const publisher = { publishTogether: async (events: never[]) => void sent.push(...events) };
+  const publisher = {
+    publishTogether: async (events: never[]) => void sent.push(...events),
+    publishWithin: async (events: never[]) => (sent.push(...events), true),
+  };
   const config = { COMMENT_BATCH_LINGER_MS: 0, COMMENT_BATCH_MAX: 10, COMMENT_PUBLISH_TIMEOUT_MS: 100, COMMENT_EDIT_WINDOW_MINUTES: 15, COMMENT_MAX_REPLY_DEPTH: 3 };
   const service = new PostingService(
     comments as unknown as CommentsRepository,

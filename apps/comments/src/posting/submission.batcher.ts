@@ -43,7 +43,7 @@ export class SubmissionBatcher {
     const inserted = await this.comments.insertNew(batch.map((comment) => ({ ...comment, outbox: [] })));
     const stored = new Set(inserted.map((comment) => comment._id));
     const events = batch.filter((comment) => stored.has(comment._id));
-    if (!(await this.published(events))) {
+    if (!(await this.publisher.publishWithin(events.flatMap((comment) => comment.outbox), this.options.publishTimeoutMs))) {
       this.log.warn({ msg: 'posts stored, publication left to the outbox poller', comments: events.length });
       // Best effort: if this fails too, the reconciler announces them.
       await this.comments.leaveToOutbox(events).catch((error) =>
@@ -51,24 +51,5 @@ export class SubmissionBatcher {
       );
     }
     return batch.map((comment) => ({ status: 'fulfilled', value: stored.has(comment._id) }));
-  }
-
-  /** Sends the posts' events, waiting for the acknowledgement at most publishTimeoutMs. */
-  private async published(comments: CommentDocument[]): Promise<boolean> {
-    if (!comments.length) return true;
-    let timer: NodeJS.Timeout | undefined;
-    const timeout = new Promise<boolean>((resolve) => (timer = setTimeout(() => resolve(false), this.options.publishTimeoutMs)));
-    const sent = this.publisher.publishTogether(comments.flatMap((comment) => comment.outbox)).then(
-      () => true,
-      (error) => {
-        this.log.warn({ msg: 'publishing posts failed', error: (error as Error).message });
-        return false;
-      },
-    );
-    try {
-      return await Promise.race([sent, timeout]);
-    } finally {
-      clearTimeout(timer);
-    }
   }
 }
