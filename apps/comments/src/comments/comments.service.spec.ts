@@ -1,6 +1,6 @@
 import { Logger } from '@nestjs/common';
 import { Actor, ImportCommentsInput } from '@app/contracts';
-import { OutboxRelay } from '@app/kafka';
+import { EventPublisher } from '@app/kafka';
 import { runWithCorrelation } from '@app/observability';
 import { ThreadRecord } from '../threads/threads.repository';
 import { ThreadsService } from '../threads/threads.service';
@@ -29,6 +29,12 @@ class MemoryComments {
     return inserted;
   }
 
+  readonly outboxed: Pick<CommentDocument, '_id' | 'outbox'>[] = [];
+
+  async leaveToOutbox(comments: Pick<CommentDocument, '_id' | 'outbox'>[]) {
+    this.outboxed.push(...comments);
+  }
+
   async pageApproved(articleId: string, after: { postedAt: Date; id: string } | undefined, limit: number) {
     return this.docs
       .filter((d) => d.articleId === articleId && d.status === 'approved')
@@ -46,20 +52,22 @@ function setup(state: ThreadRecord['state'] = 'archived') {
   const comments = new MemoryComments();
   const thread = { _id: ARTICLE, state, commentCount: 0, closesAt: new Date('2015-08-04T09:30:00Z'), archivesAt: new Date('2015-08-20T09:30:00Z') } as ThreadRecord;
   const threads = {
-    findExisting: async () => thread,
+    findRecent: async () => thread,
     findReadable: async () => thread,
     recount: async (_id: string, count: () => Promise<number>) => (thread.commentCount = await count()),
   };
-  const relay = { publishNowMany: jest.fn(async (_pendings: unknown[], _timeoutMs: number) => true) };
+  type Sent = { id: string; type: string; payload: { commentId: string } };
+  const broker = { acknowledges: true };
+  const publisher = { publishWithin: jest.fn(async (_events: Sent[], _timeoutMs: number): Promise<boolean> => broker.acknowledges) };
   // The read model's pages are the repository's pages (what it serves while its listener is not live).
   const readModel = { forget: jest.fn(), page: (...args: Parameters<MemoryComments['pageApproved']>) => comments.pageApproved(...args) };
   const service = new CommentsService(
     comments as unknown as CommentsRepository,
     threads as unknown as ThreadsService,
     readModel as unknown as ThreadReadModel,
-    relay as unknown as OutboxRelay,
+    publisher as unknown as EventPublisher,
   );
-  return { comments, service, relay };
+  return { comments, service, publisher, broker };
 }
 
 const batch = (...ids: number[]): ImportCommentsInput => ({
@@ -71,19 +79,34 @@ const run = <T>(work: () => Promise<T>) => runWithCorrelation({ correlationId: '
 describe('CommentsService', () => {
   beforeAll(() => Logger.overrideLogger(false));
 
-  it('imports comments approved with their event, and skips the ones the thread holds already', async () => {
-    const { comments, service, relay } = setup();
+  it('imports comments approved with their event, and skips the ones the thread holds already (announcing them again)', async () => {
+    const { comments, service, publisher } = setup();
     expect(await run(() => service.import(ARTICLE, batch(1, 2, 3), admin))).toEqual({ articleId: ARTICLE, imported: 3, skipped: 0, commentCount: 3 });
     expect(await run(() => service.import(ARTICLE, batch(1, 2, 3), admin))).toEqual({ articleId: ARTICLE, imported: 0, skipped: 3, commentCount: 3 });
     expect(await run(() => service.import(ARTICLE, batch(3, 4), admin))).toEqual({ articleId: ARTICLE, imported: 1, skipped: 1, commentCount: 4 });
-    expect(relay.publishNowMany).toHaveBeenCalledTimes(2);
-    // Each stored comment handed over with its version, so clearing its outbox needs no read.
-    expect(relay.publishNowMany.mock.calls[0]![0]).toEqual(comments.docs.slice(0, 3).map((doc) => expect.objectContaining({ id: doc._id, version: expect.any(Date) })));
     const first = comments.docs[0]!;
-    expect(first).toMatchObject({ status: 'approved', source: 'import', externalId: 'c1', importKey: 'import:c1', author: { name: 'Reader 1' } });
-    expect(first.outbox).toEqual([
-      expect.objectContaining({ type: 'comment.imported', key: ARTICLE, payload: expect.objectContaining({ commentId: first._id, externalId: 'c1', status: 'approved', source: 'import' }) }),
+    expect(first).toMatchObject({ status: 'approved', source: 'import', externalId: 'c1', importKey: 'import:c1', author: { name: 'Reader 1' }, outbox: [] });
+    // One request per import, waited for; what was stored already is announced again (a retry
+    // after an importer that died before the acknowledgement), the same event ids each time.
+    const sent = publisher.publishWithin.mock.calls.map(([events]) => events);
+    expect(sent.map((events) => events.map((e) => e.payload.commentId))).toEqual([
+      comments.docs.slice(0, 3).map((d) => d._id),
+      comments.docs.slice(0, 3).map((d) => d._id),
+      [comments.docs[2]!._id, comments.docs[3]!._id],
     ]);
+    expect(sent[0]![0]).toEqual(
+      expect.objectContaining({ type: 'comment.imported', key: ARTICLE, payload: expect.objectContaining({ commentId: first._id, externalId: 'c1', status: 'approved', source: 'import' }) }),
+    );
+    expect(sent[1]!.map((e) => e.id)).toEqual(sent[0]!.map((e) => e.id));
+    expect(comments.outboxed).toEqual([]);
+  });
+
+  it('hands the events of what it stored to the outbox when the broker does not acknowledge', async () => {
+    const { comments, service, broker } = setup();
+    await run(() => service.import(ARTICLE, batch(1), admin));
+    broker.acknowledges = false;
+    await run(() => service.import(ARTICLE, batch(1, 2), admin));
+    expect(comments.outboxed.map((c) => [c._id, c.outbox.map((e) => e.type)])).toEqual([[comments.docs[1]!._id, ['comment.imported']]]);
   });
 
   it('keeps replies on their parents across batches, in either order, with the source given', async () => {
@@ -108,13 +131,13 @@ describe('CommentsService', () => {
   });
 
   it('answers a dry run with what it would store, and stores nothing', async () => {
-    const { comments, service, relay } = setup();
+    const { comments, service, publisher } = setup();
     await run(() => service.import(ARTICLE, batch(1), admin));
     expect(await run(() => service.import(ARTICLE, { ...batch(1, 2, 3), dryRun: true }, admin))).toEqual({
       articleId: ARTICLE, imported: 2, skipped: 1, commentCount: 1, dryRun: true,
     });
     expect(comments.docs).toHaveLength(1);
-    expect(relay.publishNowMany).toHaveBeenCalledTimes(1);
+    expect(publisher.publishWithin).toHaveBeenCalledTimes(1);
   });
 
   it('refuses to import into a hidden thread', async () => {

@@ -1,6 +1,6 @@
-import { Inject, Injectable, Logger } from '@nestjs/common';
+import { Injectable, Logger } from '@nestjs/common';
 import { Actor, CommentImportedPayload, createEvent, derivedId, ImportCommentsInput, ImportedCommentInput, ListCommentsQuery } from '@app/contracts';
-import { eventMeta, OutboxRelay } from '@app/kafka';
+import { EventPublisher, eventMeta } from '@app/kafka';
 import { ThreadsService } from '../threads/threads.service';
 import { threadHidden } from '../threads/threads.errors';
 import { CommentDocument, importKeyOf } from './comment.schema';
@@ -23,7 +23,7 @@ export class CommentsService {
     private readonly repository: CommentsRepository,
     private readonly threads: ThreadsService,
     private readonly readModel: ThreadReadModel,
-    @Inject(COMMENTS_OUTBOX) private readonly outbox: OutboxRelay,
+    private readonly publisher: EventPublisher,
   ) {}
 
   /** The thread's state and count and a page of its approved comments, oldest first; for every state but hidden. */
@@ -104,18 +104,22 @@ export class CommentsService {
         importKey: importKeyOf(comment.externalId),
         parentId,
         depth: depths.get(comment.externalId) ?? 0,
-        outbox: [createEvent('comment.imported', articleId, payload, meta)],
+        // Derived from the comment: announced again (see below), it is the same event to every consumer.
+        outbox: [createEvent('comment.imported', articleId, payload, { ...meta, id: derivedId('comment.imported.event', id) })],
       };
     });
-    const inserted = await this.repository.insertNew(documents);
+    // Stored without their events, which go out in one request, waited for: into the outbox only
+    // when the broker does not take them in time (clearing 200 outboxes again cost 200 updates,
+    // which FerretDB does not batch). The comments found stored already are announced again: one
+    // of them may be from an import that died before the broker acknowledged, and it is that
+    // importer's retry which arrives here; moderation drops what it knows by id.
+    const inserted = await this.repository.insertNew(documents.map((comment) => ({ ...comment, outbox: [] })));
     this.readModel.forget(articleId);
-    // One produce request for the whole import, waited for (the relay's poller is the safety net);
-    // with their versions, so that clearing them later costs no read.
-    if (inserted.length) {
-      await this.outbox.publishNowMany(
-        inserted.map((comment) => ({ id: comment._id, events: comment.outbox, version: comment.updatedAt })),
-        IMPORT_PUBLISH_TIMEOUT_MS,
-      );
+    const insertedIds = new Set(inserted.map((comment) => comment._id));
+    if (!(await this.publisher.publishWithin(documents.flatMap((comment) => comment.outbox), IMPORT_PUBLISH_TIMEOUT_MS))) {
+      this.log.warn({ msg: 'imported comments stored, publication left to the outbox poller', articleId, comments: inserted.length });
+      // If this fails too the import fails, and sending the batch again announces them.
+      await this.repository.leaveToOutbox(documents.filter((comment) => insertedIds.has(comment._id)));
     }
     const commentCount = await this.threads.recount(articleId, () => this.repository.countApproved(articleId), 'comments_imported');
     const result = { articleId, imported: inserted.length, skipped: input.comments.length - inserted.length, commentCount };
