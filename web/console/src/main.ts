@@ -186,6 +186,12 @@ function markElsewhere(commentId: string, note: string): void {
 function switchQueue(queue: Queue): void {
   state.queue = queue;
   renderCounts();
+  // the other queue's items must not stand under this queue's tab while its answer is on the way
+  state.items = [];
+  state.nextCursor = null;
+  list.replaceChildren(h('li', { class: 'empty' }, 'Loading…'));
+  list.setAttribute('aria-busy', 'true');
+  more.replaceChildren();
   void load();
 }
 
@@ -208,11 +214,13 @@ async function load(append = false): Promise<void> {
       state.elsewhere.clear();
     }
     state.nextCursor = page.nextCursor;
+    list.removeAttribute('aria-busy');
     (document.getElementById('queue-title') as HTMLElement).textContent = `${QUEUE_LABELS[state.queue]} comments`;
     renderList(false);
     announce(`${QUEUE_LABELS[state.queue]}: ${state.items.length}${state.nextCursor ? '+' : ''} comment${state.items.length === 1 ? '' : 's'} shown.`);
   } catch (error) {
     if ((error as ApiError).status === 401) return signOut();
+    if (mine === loads) list.removeAttribute('aria-busy');
     announce(`The queue could not be loaded: ${(error as Error).message}`);
   }
 }
