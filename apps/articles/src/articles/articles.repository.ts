@@ -112,8 +112,12 @@ export class ArticlesRepository {
   }
 
   async findById(id: string): Promise<ArticleDocument | null> {
-    const [doc] = await this.withThreads([await this.model.findById(id, { outbox: 0 }).lean<ArticleDocument>()]);
-    return doc ?? null;
+    // The story and its thread's projection at once: two round trips side by side, not one after the other.
+    const [doc, thread] = await Promise.all([
+      this.model.findById(id, { outbox: 0 }).lean<ArticleDocument>(),
+      this.threads.findById(id).lean<ArticleThreadDocument>(),
+    ]);
+    return doc && withThread(doc, thread);
   }
 
   async findBySlug(slug: string): Promise<ArticleDocument | null> {
@@ -199,9 +203,9 @@ export class ArticlesRepository {
       (thread): thread is ArticleThreadDocument => thread !== null,
     );
     const byId = new Map(threads.map((thread) => [thread._id, thread]));
-    return docs.map((doc) => {
-      const thread = doc && byId.get(doc._id);
-      return doc && thread ? { ...doc, thread: { state: thread.state, commentCount: thread.commentCount ?? 0 } } : doc;
-    });
+    return docs.map((doc) => doc && withThread(doc, byId.get(doc._id)));
   }
 }
+
+const withThread = (doc: ArticleDocument, thread: ArticleThreadDocument | null | undefined): ArticleDocument =>
+  thread ? { ...doc, thread: { state: thread.state, commentCount: thread.commentCount ?? 0 } } : doc;
