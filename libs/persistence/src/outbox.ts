@@ -1,3 +1,4 @@
+import { Logger } from '@nestjs/common';
 import { Model, Schema } from 'mongoose';
 import { EventEnvelope } from '@app/contracts';
 import { OutboxStore, PendingOutbox } from '@app/kafka';
@@ -55,6 +56,7 @@ export const appendToOutbox = <S extends object>(update: { $set: S }, events: Ev
  * version changed by another process is left to the poller, which reads before it clears.
  */
 export class MongooseOutboxStore implements OutboxStore {
+  private readonly log = new Logger(MongooseOutboxStore.name);
   /** Event id → when this process had it acknowledged; forgotten once removed from its document. */
   private readonly published = new Map<string, number>();
   /** Document id → the version to clear once quiet, and the events that were its whole outbox. */
@@ -159,8 +161,10 @@ export class MongooseOutboxStore implements OutboxStore {
               if (result.matchedCount === clear.length) for (const [, due] of clear) for (const eventId of due.eventIds) this.published.delete(eventId);
             },
           )
-          .catch(() => {
+          .catch((error: Error) => {
             // Left to the poller, which reads and clears (the versions are forgotten: they may be stale now).
+            // Said, not swallowed: a database refusing every clearing shows as outboxes that keep growing.
+            this.log.warn({ msg: 'outbox clearing failed, left to the poller', collection: this.model.collection.name, documents: chunk.length, error: error.message });
           });
       }
     })().finally(() => {
