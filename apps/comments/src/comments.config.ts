@@ -88,11 +88,15 @@ export class CommentsConfig extends DatabaseServiceConfig {
   @Max(7 * 24 * 3_600_000)
   COMMENTS_PENDING_MAX_AGE_MS: number = 600_000;
 
-  /** Thread documents held in memory for posts and reads (see ThreadStateCache); 0 reads them from the database each time. */
+  /**
+   * Memory for thread documents held for posts and reads, in bytes (see ThreadStateCache; a
+   * thread is about 1 KB as counted, so the default holds some 16,000); 0 reads them from the
+   * database each time.
+   */
   @IsInt()
   @Min(0)
-  @Max(1_000_000)
-  THREAD_STATE_CACHE_MAX_THREADS: number = 20_000;
+  @Max(2 ** 31)
+  THREAD_STATE_CACHE_MAX_BYTES: number = 16 * 1024 ** 2;
 
   /** The oldest thread document used from memory, in case changes went unheard (events keep it current). */
   @IsInt()

@@ -16,7 +16,7 @@ function setup(maxComments = 1_000) {
     pageApproved: jest.fn(async () => []),
   };
   const config = { KAFKA_BROKERS: ['127.0.0.1:1'], KAFKA_TOPIC_PREFIX: '', THREAD_READ_MODEL_MAX_COMMENTS: maxComments, THREAD_READ_MODEL_MAX_AGE_MS: 30_000 } as unknown as CommentsConfig;
-  const model = new ThreadReadModel(repository as unknown as CommentsRepository, config, new ThreadStateCache({ maxThreads: 0, maxAgeMs: 0 }));
+  const model = new ThreadReadModel(repository as unknown as CommentsRepository, config, new ThreadStateCache({ maxBytes: 0, maxAgeMs: 0 }));
   (model as unknown as { reset: (live: boolean) => void }).reset(true);
   return { model, repository, stories };
 }

@@ -2,9 +2,11 @@ import { ThreadStateCache } from './thread-state.cache';
 import { ThreadRecord } from './threads.repository';
 
 const thread = (id: string, seq: number) => ({ _id: id, seq, state: 'open' }) as unknown as ThreadRecord;
+/** What one of these threads counts for against the bound (as the cache measures it). */
+const threadBytes = 64 + JSON.stringify(thread('a', 1)).length * 2;
 
-function setup(options = { maxThreads: 10, maxAgeMs: 1_000 }) {
-  let clock = 0;
+function setup(options = { maxBytes: 100_000, maxAgeMs: 1_000 }) {
+  let clock = 1_000_000;
   const cache = new ThreadStateCache(options, () => clock);
   const stored = new Map<string, ThreadRecord>([['a', thread('a', 1)], ['b', thread('b', 1)], ['c', thread('c', 1)]]);
   const load = jest.fn(async (id: string) => stored.get(id) ?? null);
@@ -46,7 +48,7 @@ describe('ThreadStateCache', () => {
   });
 
   it('does not keep a missing thread, nor anything past its age or beyond its size', async () => {
-    const { cache, get, load, tick } = setup({ maxThreads: 2, maxAgeMs: 1_000 });
+    const { cache, get, load, tick } = setup({ maxBytes: 2 * threadBytes, maxAgeMs: 1_000 });
     cache.setLive(true);
     expect(await get('nope')).toBeNull();
     expect(await get('nope')).toBeNull();
@@ -60,6 +62,35 @@ describe('ThreadStateCache', () => {
     expect(cache.size()).toBe(2);
     await get('a');
     expect(load).toHaveBeenCalledTimes(7);
+  });
+
+  it('holds no more bytes than its bound, and nothing at all with a bound of 0', async () => {
+    const { cache, get } = setup({ maxBytes: 2 * threadBytes + 10, maxAgeMs: 1_000 });
+    cache.setLive(true);
+    await get('a');
+    await get('b');
+    await get('c');
+    expect(cache.size()).toBe(2);
+    expect(cache.bytes()).toBeLessThanOrEqual(2 * threadBytes + 10);
+    const off = setup({ maxBytes: 0, maxAgeMs: 1_000 });
+    off.cache.setLive(true);
+    await off.get('a');
+    await off.get('a');
+    expect(off.load).toHaveBeenCalledTimes(2);
+    expect(off.cache.size()).toBe(0);
+  });
+
+  it('ages a loaded thread from when its load began', async () => {
+    const { cache, load, tick } = setup();
+    cache.setLive(true);
+    let release: () => void = () => undefined;
+    const slow = cache.get('a', () => new Promise((resolve) => (release = () => resolve(thread('a', 1)))));
+    tick(900); // the load took 900 ms of its 1,000
+    release();
+    await slow;
+    tick(101);
+    await cache.get('a', () => load('a'));
+    expect(load).toHaveBeenCalledTimes(1);
   });
 
   it('forgets everything when the listener loses the broker', async () => {

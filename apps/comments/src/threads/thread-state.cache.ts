@@ -1,11 +1,15 @@
+import { LRUCache } from 'lru-cache';
 import { ThreadRecord } from './threads.repository';
 
 export interface ThreadStateCacheOptions {
-  /** Threads held; the least recently read go first. 0 turns the cache off. */
-  maxThreads: number;
+  /** Upper bound of the memory held, in bytes (documents measured as JSON, UTF-16); the least recently read go first. 0 turns the cache off. */
+  maxBytes: number;
   /** Nothing older is used, whatever the events say. */
   maxAgeMs: number;
 }
+
+/** What one remembered seq costs (its key and the number, with the cache's own bookkeeping). */
+const HEARD_ENTRY_BYTES = 96;
 
 /**
  * Recently read thread documents, so a post or a thread read does not cost a query for the
@@ -14,29 +18,38 @@ export interface ThreadStateCacheOptions {
  * ThreadReadModel) calls `forget` for each thread event and `setLive` as it connects or loses
  * the broker; this instance's own changes forget the thread at once. Time-based transitions
  * need nothing: the rules compare `closesAt`/`archivesAt` with the clock, not a stored state.
+ * Held in lru-cache, bounded in bytes and by age.
  */
 export class ThreadStateCache {
-  private readonly threads = new Map<string, { thread: ThreadRecord; at: number }>();
+  private readonly threads: LRUCache<string, ThreadRecord> | null;
+  /** The newest seq heard per thread, for offer(); bounded like the documents (a tenth of the bytes). */
+  private readonly heardSeq: LRUCache<string, number> | null;
   private readonly loading = new Map<string, Promise<ThreadRecord | null>>();
-  private readonly heardSeq = new Map<string, number>();
   private live = false;
 
   constructor(
     private readonly options: ThreadStateCacheOptions,
     private readonly now: () => number = Date.now,
-  ) {}
+  ) {
+    const perf = { now };
+    this.threads =
+      options.maxBytes > 0
+        ? new LRUCache<string, ThreadRecord>({ maxSize: options.maxBytes, sizeCalculation: sizeOf, ttl: options.maxAgeMs || 1, ttlResolution: 0, updateAgeOnGet: false, perf })
+        : null;
+    this.heardSeq = options.maxBytes > 0 ? new LRUCache<string, number>({ max: Math.max(1, Math.floor(options.maxBytes / 10 / HEARD_ENTRY_BYTES)), perf }) : null;
+  }
 
   setLive(live: boolean): void {
-    this.live = live && this.options.maxThreads > 0;
-    this.threads.clear();
+    this.live = live && this.threads !== null;
+    this.threads?.clear();
+    this.heardSeq?.clear();
     this.loading.clear();
-    this.heardSeq.clear();
   }
 
   forget(articleId: string): void {
     // A load started before the change must neither answer later reads nor be kept.
     this.loading.delete(articleId);
-    this.threads.delete(articleId);
+    this.threads?.delete(articleId);
   }
 
   /**
@@ -44,49 +57,35 @@ export class ThreadStateCache {
    * state already (this instance's own change, offered when committed), else forgotten.
    */
   heard(articleId: string, seq: number | undefined): void {
-    if (seq !== undefined) this.remember(articleId, seq);
-    const held = this.threads.get(articleId);
-    if (held && seq !== undefined && held.thread.seq >= seq) return;
+    if (seq !== undefined && (this.heardSeq?.get(articleId) ?? 0) < seq) this.heardSeq?.set(articleId, seq);
+    const held = this.threads?.peek(articleId);
+    if (held && seq !== undefined && held.seq >= seq) return;
     this.forget(articleId);
   }
 
   /** This instance committed the thread's new state: hold it, unless something newer is held. */
   offer(thread: ThreadRecord): void {
-    if (!this.live) return;
-    const held = this.threads.get(thread._id);
+    if (!this.live || !this.threads) return;
+    const held = this.threads.peek(thread._id);
     this.loading.delete(thread._id);
-    if (held && held.thread.seq >= thread.seq) return;
+    if (held && held.seq >= thread.seq) return;
     // Another instance's newer change may have been heard before this one was offered.
-    if ((this.heardSeq.get(thread._id) ?? 0) > thread.seq) return this.forget(thread._id);
-    this.keep(thread._id, thread, this.now());
-  }
-
-  /** The newest seq heard per thread (as many threads as are held), for offer(). */
-  private remember(articleId: string, seq: number): void {
-    if ((this.heardSeq.get(articleId) ?? 0) >= seq) return;
-    this.heardSeq.delete(articleId);
-    this.heardSeq.set(articleId, seq);
-    for (const oldest of this.heardSeq.keys()) {
-      if (this.heardSeq.size <= Math.max(1, this.options.maxThreads)) break;
-      this.heardSeq.delete(oldest);
-    }
+    if ((this.heardSeq?.get(thread._id) ?? 0) > thread.seq) return this.forget(thread._id);
+    this.threads.set(thread._id, thread);
   }
 
   /** The thread from memory when it is young enough, else `load`ed (one load per thread at a time). */
   get(articleId: string, load: () => Promise<ThreadRecord | null>): Promise<ThreadRecord | null> {
-    if (!this.live) return load();
-    const held = this.threads.get(articleId);
-    if (held && this.now() - held.at <= this.options.maxAgeMs) {
-      this.threads.delete(articleId); // re-insert: most recently read last
-      this.threads.set(articleId, held);
-      return Promise.resolve(held.thread);
-    }
+    if (!this.live || !this.threads) return load();
+    const held = this.threads.get(articleId); // past its age: undefined (and dropped)
+    if (held) return Promise.resolve(held);
     const inFlight = this.loading.get(articleId);
     if (inFlight) return inFlight;
-    const at = this.now();
+    // Aged from when the load started: a change committed meanwhile may not have been heard of by then.
+    const start = this.now();
     const loaded: Promise<ThreadRecord | null> = load()
       .then((thread) => {
-        if (thread && this.live && this.loading.get(articleId) === loaded) this.keep(articleId, thread, at);
+        if (thread && this.live && this.loading.get(articleId) === loaded) this.threads?.set(articleId, thread, { start });
         return thread;
       })
       .finally(() => {
@@ -97,15 +96,14 @@ export class ThreadStateCache {
   }
 
   size(): number {
-    return this.threads.size;
+    return this.threads?.size ?? 0;
   }
 
-  private keep(articleId: string, thread: ThreadRecord, at: number): void {
-    this.threads.delete(articleId);
-    this.threads.set(articleId, { thread, at });
-    for (const oldest of this.threads.keys()) {
-      if (this.threads.size <= this.options.maxThreads) break;
-      this.threads.delete(oldest);
-    }
+  /** Bytes held, as the bound counts them. */
+  bytes(): number {
+    return this.threads?.calculatedSize ?? 0;
   }
 }
+
+/** A thread document's size as JSON, in UTF-16 (what V8 holds strings in, at most), plus the entry itself. */
+const sizeOf = (thread: ThreadRecord): number => 64 + JSON.stringify(thread).length * 2;

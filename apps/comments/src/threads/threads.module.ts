@@ -27,7 +27,7 @@ import { ThreadsSweeper } from './threads.sweeper';
       provide: ThreadStateCache,
       inject: [CommentsConfig],
       useFactory: (config: CommentsConfig) =>
-        new ThreadStateCache({ maxThreads: config.THREAD_STATE_CACHE_MAX_THREADS, maxAgeMs: config.THREAD_STATE_CACHE_MAX_AGE_MS }),
+        new ThreadStateCache({ maxBytes: config.THREAD_STATE_CACHE_MAX_BYTES, maxAgeMs: config.THREAD_STATE_CACHE_MAX_AGE_MS }),
     },
     outboxRelayProvider(THREADS_OUTBOX, 'threads', ThreadsRepository),
   ],

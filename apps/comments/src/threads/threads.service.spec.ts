@@ -89,7 +89,7 @@ const article = (overrides: Partial<ArticlePublishedPayload> = {}): ArticlePubli
 
 const moderator: Actor = { id: 'mod-1', name: 'Mona Moderator', roles: ['moderator'] };
 
-function setup(cache = new ThreadStateCache({ maxThreads: 0, maxAgeMs: 0 })) {
+function setup(cache = new ThreadStateCache({ maxBytes: 0, maxAgeMs: 0 })) {
   const repository = new MemoryRepository();
   const relay = new RecordingRelay();
   const service = new ThreadsService(repository as unknown as ThreadsRepository, relay as unknown as OutboxRelay, cache);
@@ -261,7 +261,7 @@ describe('ThreadsService', () => {
   // while the other stored count 5; a recount finding 3 again compared it with the stale copy and
   // changed nothing, so the stored count stayed 5 for good.
   it('stores a recount equal to a stale cached count when the stored thread moved on meanwhile', async () => {
-    const cache = new ThreadStateCache({ maxThreads: 100, maxAgeMs: 60_000 });
+    const cache = new ThreadStateCache({ maxBytes: 100_000, maxAgeMs: 60_000 });
     cache.setLive(true);
     const { repository, service } = setup(cache);
     const a = article();
@@ -270,7 +270,7 @@ describe('ThreadsService', () => {
     // This instance now holds the thread at count 3; another instance commits count 5.
     const held = await run(() => service.findRecent(a.articleId));
     expect(held.commentCount).toBe(3);
-    const other = new ThreadsService(repository as unknown as ThreadsRepository, new RecordingRelay() as unknown as OutboxRelay, new ThreadStateCache({ maxThreads: 0, maxAgeMs: 0 }));
+    const other = new ThreadsService(repository as unknown as ThreadsRepository, new RecordingRelay() as unknown as OutboxRelay, new ThreadStateCache({ maxBytes: 0, maxAgeMs: 0 }));
     expect(await run(() => other.recount(a.articleId, async () => 5))).toBe(5);
     expect((await run(() => service.findRecent(a.articleId))).commentCount).toBe(3);
 
