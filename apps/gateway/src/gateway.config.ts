@@ -97,6 +97,12 @@ export class GatewayConfig extends ServiceConfig {
   @Max(1_000_000)
   THREAD_CACHE_MAX_STORIES: number = 10_000;
 
+  /** Memory the cached thread pages may hold, in bytes (bodies as UTF-16); 0 turns the cache off. */
+  @IsInt()
+  @Min(0)
+  @Max(2 ** 31)
+  THREAD_CACHE_MAX_BYTES: number = 64 * 1024 ** 2;
+
   /**
    * The oldest cached page ever served. Events keep pages current and a lost listener turns the
    * cache off, so this only bounds a listener that is connected but hears nothing; pages are

@@ -11,7 +11,7 @@ import { exposeThreadCacheMetrics } from './thread-cache.metrics';
       provide: ThreadCache,
       inject: [GatewayConfig],
       useFactory: (config: GatewayConfig) => {
-        const cache = new ThreadCache({ maxStories: config.THREAD_CACHE_MAX_STORIES, maxAgeMs: config.THREAD_CACHE_MAX_AGE_MS });
+        const cache = new ThreadCache({ maxStories: config.THREAD_CACHE_MAX_STORIES, maxBytes: config.THREAD_CACHE_MAX_BYTES, maxAgeMs: config.THREAD_CACHE_MAX_AGE_MS });
         exposeThreadCacheMetrics(cache);
         return cache;
       },

@@ -14,8 +14,8 @@ function gatedFetch() {
 
 describe('ThreadCache', () => {
   let clock: number;
-  const cache = (maxStories = 10, maxAgeMs = 1_000) => {
-    const created = new ThreadCache({ maxStories, maxAgeMs }, () => clock);
+  const cache = (maxStories = 10, maxAgeMs = 1_000, maxBytes = 1_000_000) => {
+    const created = new ThreadCache({ maxStories, maxAgeMs, maxBytes }, () => clock);
     created.setEnabled(true);
     return created;
   };
@@ -28,6 +28,28 @@ describe('ThreadCache', () => {
     expect(await threads.read('s1', 'p', fetch)).toBe('{"n":1}');
     expect(fetch).toHaveBeenCalledTimes(1);
     expect(threads.stats()).toMatchObject({ hits: 1, misses: 1 });
+  });
+
+  it('holds no more bytes than its bound: the least recently read stories go first, a page alone over it is not kept', async () => {
+    const page = 'x'.repeat(1_000); // 128 + 2,000 bytes as counted
+    const threads = cache(10, 1_000, 3 * 2_128);
+    const fetch = jest.fn(async () => page);
+    for (const id of ['s1', 's2', 's3']) await threads.read(id, 'p', fetch);
+    await threads.read('s1', 'p', fetch); // s1 read again: s2 is now the least recently read
+    await threads.read('s4', 'p', fetch);
+    expect(threads.stats()).toMatchObject({ stories: 3, bytes: 3 * 2_128 });
+    await threads.read('s1', 'p', fetch);
+    expect(fetch).toHaveBeenCalledTimes(4);
+    await threads.read('s2', 'p', fetch);
+    expect(fetch).toHaveBeenCalledTimes(5);
+    const big = jest.fn(async () => 'y'.repeat(10_000));
+    expect(await threads.read('s5', 'p', big)).toHaveLength(10_000);
+    expect(threads.stats().bytes).toBeLessThanOrEqual(3 * 2_128);
+    await threads.read('s5', 'p', big);
+    expect(big).toHaveBeenCalledTimes(2);
+    threads.evict('s1');
+    threads.setEnabled(true);
+    expect(threads.stats()).toMatchObject({ stories: 0, bytes: 0 });
   });
 
   it('lets concurrent misses share one fetch', async () => {
@@ -119,7 +141,7 @@ describe('ThreadCache', () => {
 describe('ThreadCache.peek and the fast path key', () => {
   it('peeks what read() would serve without waiting: fresh pages as hits, stale or ageing ones while it refreshes them', async () => {
     let clock = 0;
-    const threads = new ThreadCache({ maxStories: 10, maxAgeMs: 1_000 }, () => clock);
+    const threads = new ThreadCache({ maxStories: 10, maxAgeMs: 1_000, maxBytes: 1_000_000 }, () => clock);
     threads.setEnabled(true);
     expect(threads.peek('s', 'k')).toBeUndefined();
     let n = 0;
@@ -144,7 +166,7 @@ describe('ThreadCache.peek and the fast path key', () => {
 
   it('refreshes a page past half its age in the background, serving it meanwhile', async () => {
     let clock = 0;
-    const threads = new ThreadCache({ maxStories: 10, maxAgeMs: 1_000 }, () => clock);
+    const threads = new ThreadCache({ maxStories: 10, maxAgeMs: 1_000, maxBytes: 1_000_000 }, () => clock);
     threads.setEnabled(true);
     let n = 0;
     const fetch = async () => `v${++n}`;

@@ -15,12 +15,16 @@ interface StoryEntry {
   /** Bumped by every change heard for the story; a fetch started before a bump stores a stale copy. */
   generation: number;
   pages: Map<string, CachedPage>;
+  /** What its pages count for against maxBytes. */
+  bytes: number;
   fetching: Map<string, Promise<string>>;
 }
 
 export interface ThreadCacheOptions {
   /** Stories kept; the least recently read are dropped first. */
   maxStories: number;
+  /** Memory the pages may hold, in bytes (bodies counted as UTF-16); the least recently read stories go first. */
+  maxBytes: number;
   /** Nothing older is served, whatever the events say: the bound on staleness if events lag. */
   maxAgeMs: number;
 }
@@ -32,6 +36,7 @@ export interface ThreadCacheStats {
   bypassed: number;
   invalidations: number;
   stories: number;
+  bytes: number;
 }
 
 /**
@@ -47,6 +52,8 @@ export interface ThreadCacheStats {
 export class ThreadCache {
   private readonly stories = new Map<string, StoryEntry>();
   private enabled = false;
+  /** Bytes held by the pages of the stories in `stories`. */
+  private bytes = 0;
   private readonly counters = { hits: 0, staleHits: 0, misses: 0, bypassed: 0, invalidations: 0 };
 
   constructor(
@@ -56,8 +63,9 @@ export class ThreadCache {
 
   /** Starts trusting the cache (the listener hears changes) or stops and forgets everything. */
   setEnabled(enabled: boolean): void {
-    this.enabled = enabled && this.options.maxStories > 0;
+    this.enabled = enabled && this.options.maxStories > 0 && this.options.maxBytes > 0;
     this.stories.clear();
+    this.bytes = 0;
   }
 
   /** The page for `key` of the story, from memory when possible, else from `fetch`. */
@@ -121,11 +129,11 @@ export class ThreadCache {
    * fetch in flight, so whoever wrote reads their write next, before the change's event arrives.
    */
   evict(storyId: string): void {
-    this.stories.delete(storyId);
+    this.drop(storyId);
   }
 
   stats(): ThreadCacheStats {
-    return { ...this.counters, stories: this.stories.size };
+    return { ...this.counters, stories: this.stories.size, bytes: this.bytes };
   }
 
   private refresh(storyId: string, story: StoryEntry, key: string, fetch: () => Promise<string>): Promise<string> {
@@ -136,14 +144,19 @@ export class ThreadCache {
       .then((body) => {
         // Dropped (evicted or cache reset) meanwhile: keep nothing.
         if (this.stories.get(storyId) === story) {
-          if (!story.pages.has(key) && story.pages.size >= MAX_PAGES_PER_STORY) story.pages.delete(story.pages.keys().next().value!);
+          if (!story.pages.has(key) && story.pages.size >= MAX_PAGES_PER_STORY) this.removePage(storyId, story, story.pages.keys().next().value!);
+          this.removePage(storyId, story, key);
           story.pages.set(key, { body, storedAt: this.now(), stale: story.generation !== generation, fetch });
+          story.bytes += sizeOf(body);
+          this.bytes += sizeOf(body);
+          // The least recently read stories go first; this one last (alone over the bound, it goes too).
+          while (this.bytes > this.options.maxBytes && this.stories.size) this.drop(this.stories.keys().next().value!);
         }
         return body;
       })
       .catch((error: unknown) => {
         // Gone upstream (e.g. the thread was hidden) or failing: serve nothing stale from here on.
-        story.pages.delete(key);
+        this.removePage(storyId, story, key);
         throw error;
       })
       .finally(() => story.fetching.delete(key));
@@ -157,13 +170,32 @@ export class ThreadCache {
     if (story) {
       this.stories.delete(storyId);
     } else {
-      story = { generation: 0, pages: new Map(), fetching: new Map() };
+      story = { generation: 0, pages: new Map(), bytes: 0, fetching: new Map() };
       if (this.stories.size >= this.options.maxStories) {
         const oldest = this.stories.keys().next().value;
-        if (oldest !== undefined) this.stories.delete(oldest);
+        if (oldest !== undefined) this.drop(oldest);
       }
     }
     this.stories.set(storyId, story);
     return story;
   }
+
+  private drop(storyId: string): void {
+    const story = this.stories.get(storyId);
+    if (!story) return;
+    this.stories.delete(storyId);
+    this.bytes -= story.bytes;
+  }
+
+  /** A page leaves its story, and its bytes the total while the story is held. */
+  private removePage(storyId: string, story: StoryEntry, key: string): void {
+    const page = story.pages.get(key);
+    if (!page) return;
+    story.pages.delete(key);
+    story.bytes -= sizeOf(page.body);
+    if (this.stories.get(storyId) === story) this.bytes -= sizeOf(page.body);
+  }
 }
+
+/** A page's body as the bound counts it: UTF-16, the most V8 holds a string in, plus the entry. */
+const sizeOf = (body: string): number => 128 + body.length * 2;
