@@ -90,11 +90,11 @@ export class ModerationConfig extends DatabaseServiceConfig {
   @Max(60_000)
   MODERATION_CACHE_TTL_MS: number = 1_000;
 
-  /** How many stories are kept at most (least recently used go first). */
+  /** Memory the reused stories may hold, in bytes as JSON in UTF-16 (least recently used go first); 0 = always read. */
   @IsInt()
-  @Min(1)
-  @Max(1_000_000)
-  MODERATION_CACHE_MAX_ENTRIES: number = 10_000;
+  @Min(0)
+  @Max(2 ** 31)
+  MODERATION_CACHE_MAX_BYTES: number = 8 * 1024 ** 2;
 
   /**
    * Authors' recent histories (the repeat and new-commenter rules) kept in memory, in bytes at

@@ -1,9 +1,10 @@
 import { ShortLivedCache } from './short-lived-cache';
 
 /** A cache on a hand-moved clock, and a store whose loads are counted. */
-function setup(options: { ttlMs?: number; maxEntries?: number } = {}) {
+/** Each value counts for 10 bytes, so a bound of 10 × n holds n of them. */
+function setup(options: { ttlMs?: number; maxBytes?: number } = {}) {
   let now = 1_000_000;
-  const cache = new ShortLivedCache<string, string>({ ttlMs: options.ttlMs ?? 1_000, maxEntries: options.maxEntries ?? 100, now: () => now });
+  const cache = new ShortLivedCache<string, string>({ ttlMs: options.ttlMs ?? 1_000, maxBytes: options.maxBytes ?? 1_000, sizeOf: () => 10, now: () => now });
   const store = new Map<string, string>();
   const loads: string[] = [];
   const load = (key: string) => async () => {
@@ -22,7 +23,7 @@ describe('ShortLivedCache', () => {
     store.set('a', 'one');
     expect(await get('a')).toBe('one');
     store.set('a', 'two'); // another process's write
-    advance(999);
+    advance(1_000); // at most ttlMs old: still served
     expect(await get('a')).toBe('one');
     advance(1);
     expect(await get('a')).toBe('two');
@@ -37,8 +38,8 @@ describe('ShortLivedCache', () => {
     expect(loads).toEqual(['late', 'late']);
   });
 
-  it('drops the least recently used beyond its bound', async () => {
-    const { cache, store, loads, get } = setup({ maxEntries: 2 });
+  it('drops the least recently used beyond its bound in bytes', async () => {
+    const { cache, store, loads, get } = setup({ maxBytes: 20 });
     for (const key of ['a', 'b', 'c']) store.set(key, key);
     await get('a');
     await get('b');
@@ -86,7 +87,7 @@ describe('ShortLivedCache', () => {
   });
 
   it('passes a failed load on and stores nothing', async () => {
-    const cache = new ShortLivedCache<string, string>({ ttlMs: 1_000, maxEntries: 10 });
+    const cache = new ShortLivedCache<string, string>({ ttlMs: 1_000, maxBytes: 1_000, sizeOf: (value) => value.length * 2 });
     await expect(cache.get('a', async () => Promise.reject(new Error('database away')))).rejects.toThrow('database away');
     expect(await cache.get('a', async () => 'back')).toBe('back');
   });

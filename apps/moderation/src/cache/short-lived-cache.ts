@@ -1,46 +1,56 @@
-export interface ShortLivedCacheOptions {
+import { LRUCache } from 'lru-cache';
+
+export interface ShortLivedCacheOptions<V> {
   /** How long a value may be served after the read that fetched it started; 0 turns the cache off. */
   ttlMs: number;
-  /** Beyond this many values, the least recently used goes. */
-  maxEntries: number;
+  /** Upper bound of the memory held, in bytes as `sizeOf` counts them; the least recently used go first. */
+  maxBytes: number;
+  /** What a value counts for against maxBytes. */
+  sizeOf: (value: V) => number;
   now?: () => number;
 }
 
 /**
- * A small read-through cache for data this process reads far more often than anyone writes it.
- * Bounded in size and age; concurrent misses of one key share one load; null (not found) is never
- * stored, so absence is always asked again. A writer calls invalidate() after its write: the key
- * is dropped, and a load that was under way when it was called is not stored (it may have read
- * what the write replaced). Writes by other processes are seen within `ttlMs`.
+ * A small read-through cache for data this process reads far more often than anyone writes it,
+ * held in lru-cache: bounded in bytes and age; concurrent misses of one key share one load; null
+ * (not found) is never stored, so absence is always asked again. A writer calls invalidate() after
+ * its write: the key is dropped, and a load that was under way when it was called is not stored
+ * (it may have read what the write replaced). Writes by other processes are seen within `ttlMs`.
  */
-export class ShortLivedCache<K, V> {
-  private readonly values = new Map<K, { value: V; expiresAt: number }>();
+export class ShortLivedCache<K extends {}, V extends {}> {
+  private readonly values: LRUCache<K, V> | null;
   private readonly loading = new Map<K, Promise<V | null>>();
   /** Bumped by every invalidation: a load started before one is not stored. */
   private generation = 0;
   private readonly now: () => number;
 
-  constructor(private readonly options: ShortLivedCacheOptions) {
+  constructor(options: ShortLivedCacheOptions<V>) {
     this.now = options.now ?? Date.now;
+    this.values =
+      options.ttlMs > 0 && options.maxBytes > 0
+        ? new LRUCache<K, V>({
+            maxSize: options.maxBytes,
+            sizeCalculation: (value) => Math.max(1, options.sizeOf(value)),
+            ttl: options.ttlMs,
+            ttlResolution: 0,
+            updateAgeOnGet: false,
+            perf: { now: this.now },
+          })
+        : null;
   }
 
   get(key: K, load: () => Promise<V | null>): Promise<V | null> {
-    if (this.options.ttlMs <= 0) return load();
-    const startedAt = this.now();
-    const hit = this.values.get(key);
-    if (hit) {
-      this.values.delete(key);
-      if (hit.expiresAt > startedAt) {
-        this.values.set(key, hit); // now the most recently used
-        return Promise.resolve(hit.value);
-      }
-    }
+    if (!this.values) return load();
+    const start = this.now();
+    const hit = this.values.get(key); // past its time: undefined (and dropped)
+    if (hit !== undefined) return Promise.resolve(hit);
     const pending = this.loading.get(key);
     if (pending) return pending;
     const generation = this.generation;
     const loaded: Promise<V | null> = load()
       .then((value) => {
-        if (value !== null && generation === this.generation) this.store(key, value, startedAt + this.options.ttlMs);
+        // Aged from when the read started, as the bound promises.
+        if (value !== null && generation === this.generation) this.values?.set(key, value, { start });
         return value;
       })
       .finally(() => {
@@ -52,16 +62,11 @@ export class ShortLivedCache<K, V> {
 
   invalidate(key: K): void {
     this.generation++;
-    this.values.delete(key);
+    this.values?.delete(key);
     this.loading.delete(key);
   }
 
   get size(): number {
-    return this.values.size;
-  }
-
-  private store(key: K, value: V, expiresAt: number): void {
-    this.values.set(key, { value, expiresAt });
-    while (this.values.size > this.options.maxEntries) this.values.delete(this.values.keys().next().value as K);
+    return this.values?.size ?? 0;
   }
 }

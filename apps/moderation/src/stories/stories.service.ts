@@ -14,7 +14,8 @@ export class StoriesService {
     private readonly repository: StoriesRepository,
     config: ModerationConfig,
   ) {
-    this.cache = new ShortLivedCache({ ttlMs: config.MODERATION_CACHE_TTL_MS, maxEntries: config.MODERATION_CACHE_MAX_ENTRIES });
+    // A story as JSON in UTF-16: what its strings take at most.
+    this.cache = new ShortLivedCache({ ttlMs: config.MODERATION_CACHE_TTL_MS, maxBytes: config.MODERATION_CACHE_MAX_BYTES, sizeOf: (story) => 64 + JSON.stringify(story).length * 2 });
   }
 
   async record(article: ArticleSnapshotPayload): Promise<void> {
